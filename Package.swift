@@ -1,0 +1,47 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Orientir",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "orientir", targets: ["orientir"]),
+        .library(name: "OrientirLog", targets: ["OrientirLog"]),
+        .library(name: "OrientirEvents", targets: ["OrientirEvents"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]
+        ),
+        .target(
+            name: "OrientirLog",
+            dependencies: [
+                "CLZ4",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "OrientirEvents",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "orientir",
+            dependencies: [
+                "OrientirLog",
+                "OrientirEvents",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "OrientirLogTests", dependencies: ["OrientirLog"]),
+        .testTarget(name: "OrientirEventsTests", dependencies: ["OrientirEvents"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,895 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// When an acknowledged append is on disk.
+public enum Durability: String, Sendable, CaseIterable {
+    /// Each append is written and fsynced on its own before it returns.
+    case always
+    /// Concurrent appends share one write and one fsync (group commit); an append returns once synced.
+    case batch
+    /// Appends are written without fsync; `close()` syncs once. For bulk imports.
+    case none
+}
+
+/// The file log: a directory of LZ4-compressed, CRC-checked, hash-chained batch segments.
+///
+/// ```swift
+/// try FileLog.create(at: "/var/lib/orientir")
+/// let log = try FileLog(directory: "/var/lib/orientir", options: .init(durability: .batch))
+/// let outcomes = try log.append([RecordDraft(id: id, stream: "person-p-1", payload: bytes)])
+/// try log.read(.all) { record in … }
+/// try log.close()
+/// ```
+/// One process may open a store for writing (an exclusive lock); any number may open it for reading.
+/// Format: `Docs/LOG_FORMAT.md`.
+public final class FileLog: EventStore, @unchecked Sendable {
+    public struct Options: Sendable {
+        public var durability: Durability
+        public var writable: Bool
+        /// A segment is sealed and a new one begun once it holds this many bytes.
+        public var segmentBytes: Int
+        /// Records per batch at most; larger appends are split into several batches.
+        public var maxBatchRecords: Int
+        public var compress: Bool
+        /// Microseconds since the epoch; tests replace it.
+        public var clock: @Sendable () -> Int64
+
+        public init(
+            durability: Durability = .batch, writable: Bool = true, segmentBytes: Int = 128 << 20,
+            maxBatchRecords: Int = 1000, compress: Bool = true, clock: @escaping @Sendable () -> Int64 = FileLog.now
+        ) {
+            self.durability = durability
+            self.writable = writable
+            self.segmentBytes = segmentBytes
+            self.maxBatchRecords = maxBatchRecords
+            self.compress = compress
+            self.clock = clock
+        }
+
+        public static let reading = Options(writable: false)
+    }
+
+    /// What opening the store for writing had to repair.
+    public struct Recovery: Sendable, Equatable {
+        /// Bytes of a torn or corrupt last batch cut off the active segment.
+        public var truncatedBytes: Int = 0
+        /// Where the cut was made (segment file and byte offset), when one was made.
+        public var truncatedAt: String?
+        /// Bytes of an unfinished bulk import rolled back.
+        public var rolledBackBytes: Int = 0
+        /// Index files that were missing or damaged and were rebuilt.
+        public var rebuiltIndexes: Int = 0
+    }
+
+    public static let storeFileName = "STORE"
+    static let lockFileName = "LOCK"
+    static let bulkMarkerName = "BULK"
+    static let storeFileContent = "orientir-store 1\n"
+
+    public let directory: String
+    public let options: Options
+    public private(set) var recovery = Recovery()
+
+    private var lockFD: Int32 = -1
+    private var segments: [Segment] = []
+    private var endPosition: UInt64 = 0
+    private var lastHash: Digest32 = .zero
+    private var lastRecordedAt: Int64 = .min
+    /// Only while writing: every stored id, and each stream's last version.
+    private var ids: [IDKey: IDEntry] = [:]
+    private var streams: [String: UInt64] = [:]
+    private var closed = false
+    private var bulkActive = false
+    private var bulkLimit: UInt64?
+    private var lookupCache = LookupCache()
+
+    /// Guards the fields above; held by the committing leader for the whole of a commit.
+    private let state = ConditionLock()
+    /// Guards the group-commit queue.
+    private let queueLock = ConditionLock()
+    private var queue: [PendingAppend] = []
+
+    /// The current time in microseconds since the epoch.
+    public static let now: @Sendable () -> Int64 = {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec / 1000)
+    }
+
+    /// Makes an empty store in `directory` (created if missing); fails if one is already there.
+    public static func create(at directory: String) throws(LogError) {
+        try FileIO.makeDirectory(directory)
+        let marker = directory + "/" + storeFileName
+        guard !FileIO.exists(marker) else { throw LogError(.invalidArgument, "a store already exists here", path: directory) }
+        try FileIO.writeAtomically(Array(storeFileContent.utf8), to: marker)
+    }
+
+    public static func exists(at directory: String) -> Bool { FileIO.exists(directory + "/" + storeFileName) }
+
+    public init(directory: String, options: Options = Options()) throws(LogError) {
+        self.directory = directory
+        self.options = options
+        let marker = directory + "/" + Self.storeFileName
+        guard FileIO.exists(marker) else {
+            throw LogError(.notFound, "no Orientir store here (run `orientir init` first)", path: directory)
+        }
+        guard (try? FileIO.readFile(marker)) == Array(Self.storeFileContent.utf8) else {
+            throw LogError(.badFormat, "not a store of this format version", path: marker)
+        }
+        if options.writable {
+            try takeLock()
+            try rollBackUnfinishedBulk()
+            try openSegments()
+            try loadWriterState()
+        } else {
+            try refreshForReading()
+        }
+    }
+
+    deinit {
+        if !closed { try? close() }
+    }
+
+    /// Syncs what is unsynced, writes the index files, releases the writer lock.
+    public func close() throws(LogError) {
+        try state.withLock { () throws(LogError) in
+            guard !closed else { return }
+            closed = true
+            if options.writable, let active = segments.last {
+                try FileIO.sync(active.fd, active.path)
+                try FileIO.syncDirectory(directory)
+                try active.writeIndexFiles()
+                Glibc.close(lockFD)
+            }
+        }
+    }
+
+    // MARK: opening
+
+    private func takeLock() throws(LogError) {
+        let path = directory + "/" + Self.lockFileName
+        lockFD = try FileIO.open(path, O_RDWR | O_CREAT)
+        guard flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (try? FileIO.readFile(path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            Glibc.close(lockFD)
+            let who = holder.isEmpty ? "another process" : "process \(holder.trimmingCharacters())"
+            throw LogError(.locked, "the store is open for writing by \(who); only one writer at a time", path: directory)
+        }
+        let pid = Array(String(getpid()).utf8)
+        _ = ftruncate(lockFD, 0)
+        try FileIO.writeAll(lockFD, pid, at: 0, path)
+    }
+
+    private func segmentPositions() throws(LogError) -> [UInt64] {
+        try FileIO.listDirectory(directory).compactMap(Segment.position(ofFileName:)).sorted()
+    }
+
+    /// Opens every segment: sealed ones through their index (rebuilt if it does not check out), the active one
+    /// batch by batch with CRCs, cutting a torn or corrupt last batch and refusing corruption anywhere else.
+    private func openSegments() throws(LogError) {
+        let positions = try segmentPositions()
+        var expected: UInt64 = 0
+        var previous = Digest32.zero
+        for (i, first) in positions.enumerated() {
+            let segment = try Segment(directory: directory, firstPosition: first, writable: i == positions.count - 1)
+            guard first == expected else {
+                throw LogError(.corrupt, "segment starts at position \(first), expected \(expected)", path: segment.path)
+            }
+            if i == positions.count - 1 {
+                try recoverActive(segment, previousHash: previous)
+            } else {
+                try openSealed(segment, previousHash: previous)
+            }
+            segments.append(segment)
+            expected = segment.endPosition
+            previous = segment.lastHash
+            if let t = segment.lastRecordedAt { lastRecordedAt = t }
+        }
+        if segments.isEmpty {
+            let segment = try Segment(directory: directory, firstPosition: 0, writable: true, create: true)
+            try FileIO.syncDirectory(directory)
+            segments.append(segment)
+        }
+        endPosition = expected
+        lastHash = previous
+    }
+
+    private func openSealed(_ segment: Segment, previousHash: Digest32) throws(LogError) {
+        let mapped = try segment.map(upTo: segment.size)
+        if let entries = segment.loadIndexFiles(mapped.bytes) {
+            segment.index = entries
+            // Only the tail after the last entry needs a walk to find the segment's end and hash.
+            let last = entries[entries.count - 1]
+            let (end, stop) = Segment.walk(
+                mapped.bytes, from: last.offset, expectedPosition: last.position, previousHash: nil, checksums: false
+            ) { header, offset in segment.noteBatch(header, at: offset) }
+            segment.index = entries
+            if stop == nil && end == segment.size {
+                if entries[0].offset == 0, segment.index.first?.position == segment.firstPosition {
+                    let firstPrevious = Digest32(
+                        UnsafeRawBufferPointer(rebasing: mapped.bytes[0..<BatchHeader.size]), at: BatchHeader.Offset.previousHash)
+                    guard firstPrevious == previousHash else {
+                        throw LogError(.corrupt, "hash chain broken at the first batch", path: segment.path, offset: 0)
+                    }
+                }
+                return
+            }
+        }
+        segment.index = []
+        recovery.rebuiltIndexes += 1
+        let (_, stop) = Segment.walk(
+            mapped.bytes, from: 0, expectedPosition: segment.firstPosition, previousHash: previousHash, checksums: false
+        ) { header, offset in segment.noteBatch(header, at: offset) }
+        if let stop {
+            throw LogError(
+                .corrupt, "sealed segment is damaged: \(stop.reason); run `orientir verify`", path: segment.path,
+                offset: stop.offset)
+        }
+        try segment.writeIndexFiles()
+    }
+
+    private func recoverActive(_ segment: Segment, previousHash: Digest32) throws(LogError) {
+        let mapped = try segment.map(upTo: segment.size)
+        let (end, stop) = Segment.walk(
+            mapped.bytes, from: 0, expectedPosition: segment.firstPosition, previousHash: previousHash, checksums: true
+        ) { header, offset in segment.noteBatch(header, at: offset) }
+        guard let stop else { return }
+        // A cut is safe only when nothing sound follows: a torn write, or a corrupt last batch.
+        if case .truncated = stop.kind {} else if Self.soundBatchFollows(mapped.bytes, after: end) {
+            throw LogError(
+                .corrupt, "\(stop.reason), and sound batches follow; refusing to cut them off", path: segment.path,
+                offset: end, position: segment.endPosition)
+        }
+        recovery.truncatedBytes += segment.size - end
+        recovery.truncatedAt = "\(segment.path) at byte \(end)"
+        try FileIO.truncate(segment.fd, to: end, segment.path)
+        try FileIO.sync(segment.fd, segment.path)
+        segment.size = end
+    }
+
+    /// Whether a batch with a valid header and CRC starts anywhere after `offset`.
+    static func soundBatchFollows(_ bytes: UnsafeRawBufferPointer, after offset: Int) -> Bool {
+        var candidate = offset + 1
+        while candidate + BatchHeader.size <= bytes.count {
+            let header = UnsafeRawBufferPointer(rebasing: bytes[candidate..<candidate + BatchHeader.size])
+            if case .success(let h) = BatchHeader.read(from: header), bytes.count - candidate >= h.totalLength,
+                BatchHeader.computeCRC(UnsafeRawBufferPointer(rebasing: bytes[candidate..<candidate + h.totalLength]))
+                    == h.crc
+            {
+                return true
+            }
+            candidate += 1
+        }
+        return false
+    }
+
+    /// Reads every record once to learn each id and each stream's version.
+    private func loadWriterState() throws(LogError) {
+        ids.reserveCapacity(Int(endPosition))
+        do {
+            try readUnlocked(.all, segments: segments.map { ($0, $0.size) }) { record in
+                ids[IDKey(record.id), default: IDEntry(position: record.position, hash: record.contentHash)] =
+                    IDEntry(position: record.position, hash: record.contentHash)
+                streams[record.streamName] = record.streamVersion
+            }
+        } catch let error as LogError {
+            throw error
+        } catch {
+            throw LogError(.io, "\(error)", path: directory)
+        }
+    }
+
+    private func refreshForReading() throws(LogError) {
+        bulkLimit = Self.readBulkMarker(directory)?.endPosition
+        let positions = try segmentPositions()
+        var kept: [Segment] = []
+        for first in positions {
+            if let existing = segments.first(where: { $0.firstPosition == first }) {
+                existing.size = try FileIO.size(existing.fd, existing.path)
+                kept.append(existing)
+            } else {
+                let segment = try Segment(directory: directory, firstPosition: first, writable: false)
+                kept.append(segment)
+            }
+        }
+        for segment in kept where segment.index.isEmpty && segment.size > 0 {
+            let mapped = try segment.map(upTo: segment.size)
+            if let entries = segment.loadIndexFiles(mapped.bytes) { segment.index = entries }
+        }
+        segments = kept
+    }
+
+    // MARK: appending
+
+    private final class PendingAppend {
+        let drafts: [RecordDraft]
+        var result: Result<[AppendOutcome], LogError>?
+        init(_ drafts: [RecordDraft]) { self.drafts = drafts }
+    }
+
+    /// Appends `drafts` atomically per the store's durability; concurrent callers share writes in `batch` mode.
+    ///
+    /// Each draft whose id is stored already with the same content comes back `.duplicate` and is not stored
+    /// again; the same id with other content throws `.idConflict`, a failed expectation `.versionConflict`,
+    /// and then none of the drafts is stored.
+    public func append(_ drafts: [RecordDraft]) throws(LogError) -> [AppendOutcome] {
+        guard options.writable else { throw LogError(.invalidArgument, "the store was opened for reading", path: directory) }
+        if drafts.isEmpty { return [] }
+        let me = PendingAppend(drafts)
+        queueLock.lock()
+        queue.append(me)
+        while me.result == nil && queue.first !== me { queueLock.wait() }
+        if let result = me.result {
+            queueLock.unlock()
+            return try result.get()
+        }
+        let group = options.durability == .always ? [me] : Array(queue)
+        queueLock.unlock()
+
+        let results = state.withLock { commit(group.map(\.drafts), sync: options.durability != .none) }
+
+        queueLock.lock()
+        for (pending, result) in zip(group, results) { pending.result = result }
+        queue.removeFirst(group.count)
+        queueLock.broadcast()
+        queueLock.unlock()
+        return try me.result!.get()
+    }
+
+    /// Writes several appends as one group: each is judged alone, the accepted ones share a write and a sync.
+    private func commit(_ requests: [[RecordDraft]], sync: Bool) -> [Result<[AppendOutcome], LogError>] {
+        guard !closed else { return requests.map { _ in .failure(LogError(.invalidArgument, "the store is closed")) } }
+        var results: [Result<[AppendOutcome], LogError>] = []
+        var accepted: [RecordDraft] = []
+        var acceptedVersions: [UInt64] = []
+        var groupIDs: [IDKey: Int] = [:]
+        var groupStreams: [String: UInt64] = [:]
+        for drafts in requests {
+            var outcomes: [AppendOutcome] = []
+            var requestIDs: [IDKey: Int] = [:]
+            var requestStreams: [String: UInt64] = [:]
+            var added: [(RecordDraft, UInt64)] = []
+            var failure: LogError?
+            for draft in drafts {
+                if let error = Self.check(draft) { failure = error; break }
+                let key = IDKey(draft.id)
+                let nextIndex = accepted.count + added.count
+                if let earlier = requestIDs[key] ?? groupIDs[key] {
+                    let prior = earlier < accepted.count ? accepted[earlier] : added[earlier - accepted.count].0
+                    guard prior.contentKey == draft.contentKey,
+                        prior.contentKey.isEmpty ? prior.payload == draft.payload : true
+                    else { failure = Self.idConflict(draft); break }
+                    outcomes.append(.duplicate(position: endPosition + UInt64(earlier)))
+                    continue
+                }
+                if let stored = ids[key] {
+                    switch sameContent(draft, as: stored) {
+                    case .success(true): outcomes.append(.duplicate(position: stored.position))
+                    case .success(false): failure = Self.idConflict(draft, stored: stored.position)
+                    case .failure(let error): failure = error
+                    }
+                    if failure != nil { break }
+                    continue
+                }
+                let current = requestStreams[draft.stream] ?? groupStreams[draft.stream] ?? streams[draft.stream]
+                switch draft.expectedVersion {
+                case .any: break
+                case .noStream where current == nil: break
+                case .exactly(let v) where current == v: break
+                default:
+                    failure = LogError(
+                        .versionConflict,
+                        "stream \(draft.stream) is at version \(current.map(String.init) ?? "none (no events)"), "
+                            + "expected \(Self.describe(draft.expectedVersion)); nothing was written")
+                }
+                if failure != nil { break }
+                let version = current.map { $0 + 1 } ?? 0
+                requestStreams[draft.stream] = version
+                requestIDs[key] = nextIndex
+                added.append((draft, version))
+                outcomes.append(.appended(position: endPosition + UInt64(nextIndex), streamVersion: version))
+            }
+            if let failure {
+                results.append(.failure(failure))
+                continue
+            }
+            for (key, index) in requestIDs { groupIDs[key] = index }
+            for (stream, version) in requestStreams { groupStreams[stream] = version }
+            for (draft, version) in added {
+                accepted.append(draft)
+                acceptedVersions.append(version)
+            }
+            results.append(.success(outcomes))
+        }
+        if accepted.isEmpty { return results }
+        do {
+            try write(accepted, versions: acceptedVersions, sync: sync)
+        } catch {
+            return requests.map { _ in .failure(error) }
+        }
+        return results
+    }
+
+    private static func check(_ draft: RecordDraft) -> LogError? {
+        if draft.id.isEmpty || draft.id.count > RecordDraft.maxIDLength {
+            return LogError(.invalidArgument, "an id must have 1 to \(RecordDraft.maxIDLength) bytes")
+        }
+        if draft.stream.isEmpty || draft.stream.utf8.count > 255 {
+            return LogError(.invalidArgument, "a stream name must have 1 to 255 bytes")
+        }
+        if draft.payload.count > BatchHeader.maxPayloadLength / 2 {
+            return LogError(.invalidArgument, "a record may hold at most \(BatchHeader.maxPayloadLength / 2) bytes")
+        }
+        return nil
+    }
+
+    private static func describe(_ expected: ExpectedVersion) -> String {
+        switch expected {
+        case .any: "any"
+        case .noStream: "no events"
+        case .exactly(let v): "version \(v)"
+        }
+    }
+
+    private static func idConflict(_ draft: RecordDraft, stored: UInt64? = nil) -> LogError {
+        let hex = draft.id.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+        return LogError(
+            .idConflict,
+            "id \(hex.joined()) is already stored with other content"
+                + (stored.map { " at position \($0)" } ?? " earlier in this append") + "; nothing was written",
+            position: stored)
+    }
+
+    private func sameContent(_ draft: RecordDraft, as stored: IDEntry) -> Result<Bool, LogError> {
+        let hash = draft.contentKey.isEmpty
+            ? draft.payload.withUnsafeBytes(ContentHash.of) : draft.contentKey.withUnsafeBytes(ContentHash.of)
+        guard hash == stored.hash else { return .success(false) }
+        do {
+            var same = false
+            try lookupCache.withRecord(at: stored.position, in: segments) { record in
+                same = draft.contentKey.isEmpty
+                    ? record.contentKey.isEmpty && record.payload.elementsEqual(draft.payload)
+                    : record.contentKey.elementsEqual(draft.contentKey)
+            }
+            return .success(same)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Encodes, writes and (if asked) syncs the records, then makes them visible.
+    private func write(_ drafts: [RecordDraft], versions: [UInt64], sync: Bool) throws(LogError) {
+        if let active = segments.last, active.size >= options.segmentBytes { try roll() }
+        let active = segments[segments.count - 1]
+        let recordedAt = max(options.clock(), lastRecordedAt)
+        var output: [UInt8] = []
+        var builder = BatchBuilder(compress: options.compress)
+        var headers: [(BatchHeader, Int)] = []
+        var previous = lastHash
+        var position = endPosition
+        var start = 0
+        while start < drafts.count {
+            let stop = min(start + options.maxBatchRecords, drafts.count)
+            builder.reset()
+            for i in start..<stop {
+                let draft = drafts[i]
+                draft.id.withUnsafeBytes { id in
+                    var stream = draft.stream
+                    stream.withUTF8 { name in
+                        draft.contentKey.withUnsafeBytes { key in
+                            draft.payload.withUnsafeBytes { payload in
+                                builder.add(
+                                    recordedAt: recordedAt, streamVersion: versions[i], id: id,
+                                    stream: UnsafeRawBufferPointer(name), contentKey: key, payload: payload)
+                            }
+                        }
+                    }
+                }
+            }
+            let offset = active.size + output.count
+            let header = builder.seal(firstPosition: position, previousHash: previous, into: &output)
+            headers.append((header, offset))
+            previous = header.hash
+            position = header.endPosition
+            start = stop
+        }
+        do throws(LogError) {
+            try FileIO.writeAll(active.fd, output, at: active.size, active.path)
+            if sync { try FileIO.sync(active.fd, active.path) }
+        } catch {
+            try? FileIO.truncate(active.fd, to: active.size, active.path)
+            throw error
+        }
+        for (header, offset) in headers { active.noteBatch(header, at: offset) }
+        active.size += output.count
+        for (i, draft) in drafts.enumerated() {
+            let hash = draft.contentKey.isEmpty
+                ? draft.payload.withUnsafeBytes(ContentHash.of) : draft.contentKey.withUnsafeBytes(ContentHash.of)
+            ids[IDKey(draft.id)] = IDEntry(position: endPosition + UInt64(i), hash: hash)
+            streams[draft.stream] = versions[i]
+        }
+        endPosition = position
+        lastHash = previous
+        lastRecordedAt = recordedAt
+    }
+
+    /// Seals the active segment (synced, indexes written) and starts the next one.
+    private func roll() throws(LogError) {
+        let active = segments[segments.count - 1]
+        try FileIO.sync(active.fd, active.path)
+        try active.writeIndexFiles()
+        let next = try Segment(directory: directory, firstPosition: endPosition, writable: true, create: true)
+        try FileIO.syncDirectory(directory)
+        segments.append(next)
+    }
+
+    // MARK: bulk import
+
+    /// Appends inside `body` as one all-or-nothing import: if `body` throws, or the process dies before the end,
+    /// the store is left byte for byte as it was. Appends of other callers wait until it ends.
+    /// Nothing is synced until the end, where one sync makes the whole import durable.
+    public func withBulkImport<T>(_ body: (BulkImport) throws -> T) throws -> T {
+        guard options.writable else { throw LogError(.invalidArgument, "the store was opened for reading", path: directory) }
+        state.lock()
+        defer { state.unlock() }
+        guard !bulkActive else { throw LogError(.invalidArgument, "a bulk import is already running") }
+        let active = segments[segments.count - 1]
+        let marker = BulkMarker(segmentPosition: active.firstPosition, segmentSize: active.size, endPosition: endPosition)
+        try FileIO.sync(active.fd, active.path)
+        try FileIO.writeAtomically(marker.bytes, to: directory + "/" + Self.bulkMarkerName)
+        bulkActive = true
+        defer { bulkActive = false }
+        let importer = BulkImport(self)
+        let result: T
+        do {
+            result = try body(importer)
+        } catch {
+            try rollBack(to: marker)
+            throw error
+        }
+        do {
+            for segment in segments where segment.firstPosition >= marker.segmentPosition {
+                try FileIO.sync(segment.fd, segment.path)
+            }
+            try FileIO.syncDirectory(directory)
+            try FileIO.remove(directory + "/" + Self.bulkMarkerName)
+            try FileIO.syncDirectory(directory)
+        } catch {
+            try rollBack(to: marker)
+            throw error
+        }
+        return result
+    }
+
+    /// Appends on behalf of a running bulk import (the state lock is held by `withBulkImport`).
+    fileprivate func bulkAppend(_ drafts: [RecordDraft]) throws(LogError) -> [AppendOutcome] {
+        guard bulkActive else { throw LogError(.invalidArgument, "the bulk import has ended") }
+        return try commit([drafts], sync: false)[0].get()
+    }
+
+    private func rollBack(to marker: BulkMarker) throws(LogError) {
+        try Self.truncate(directory, to: marker)
+        segments = []
+        ids = [:]
+        streams = [:]
+        lastRecordedAt = .min
+        lookupCache = LookupCache()
+        try openSegments()
+        try loadWriterState()
+    }
+
+    private func rollBackUnfinishedBulk() throws(LogError) {
+        guard let marker = Self.readBulkMarker(directory) else { return }
+        recovery.rolledBackBytes = try Self.truncate(directory, to: marker)
+    }
+
+    /// Cuts the store back to `marker`; returns the bytes removed.
+    @discardableResult
+    private static func truncate(_ directory: String, to marker: BulkMarker) throws(LogError) -> Int {
+        var removed = 0
+        for name in try FileIO.listDirectory(directory) {
+            guard let first = Segment.position(ofFileName: name) else { continue }
+            let path = directory + "/" + name
+            if first > marker.segmentPosition {
+                let fd = try FileIO.open(path, O_RDONLY)
+                removed += (try? FileIO.size(fd, path)) ?? 0
+                Glibc.close(fd)
+                try FileIO.remove(path)
+                try FileIO.remove(String(path.dropLast(3)) + Segment.positionIndexExtension)
+                try FileIO.remove(String(path.dropLast(3)) + Segment.timeIndexExtension)
+            } else if first == marker.segmentPosition {
+                let fd = try FileIO.open(path, O_RDWR)
+                defer { Glibc.close(fd) }
+                let size = try FileIO.size(fd, path)
+                if size > marker.segmentSize {
+                    removed += size - marker.segmentSize
+                    try FileIO.truncate(fd, to: marker.segmentSize, path)
+                    try FileIO.sync(fd, path)
+                }
+            }
+        }
+        try FileIO.syncDirectory(directory)
+        try FileIO.remove(directory + "/" + bulkMarkerName)
+        try FileIO.syncDirectory(directory)
+        return removed
+    }
+
+    struct BulkMarker: Equatable {
+        var segmentPosition: UInt64
+        var segmentSize: Int
+        var endPosition: UInt64
+
+        var bytes: [UInt8] {
+            var out = Array("OBLK".utf8)
+            for value in [segmentPosition, UInt64(segmentSize), endPosition] {
+                withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+            }
+            return out
+        }
+    }
+
+    static func readBulkMarker(_ directory: String) -> BulkMarker? {
+        guard let bytes = try? FileIO.readFile(directory + "/" + bulkMarkerName), bytes.count == 28,
+            bytes.prefix(4).elementsEqual("OBLK".utf8)
+        else { return nil }
+        return bytes.withUnsafeBytes { raw in
+            BulkMarker(
+                segmentPosition: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt64.self)),
+                segmentSize: Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 12, as: UInt64.self))),
+                endPosition: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 20, as: UInt64.self)))
+        }
+    }
+
+    // MARK: reading
+
+    public func read(_ range: ReadRange, _ body: (RecordView) throws -> Void) throws {
+        let snapshot: [(Segment, Int)] = try state.withLock { () throws(LogError) in
+            if !options.writable { try refreshForReading() }
+            return segments.map { ($0, $0.size) }
+        }
+        var limited = range
+        if let limit = options.writable ? nil : bulkLimit {
+            limited.positions = limited.positions.lowerBound..<min(limited.positions.upperBound, limit)
+        }
+        try readUnlocked(limited, segments: snapshot, body)
+    }
+
+    /// Reads `range` from the given segments and sizes, checking each batch's CRC on the way.
+    private func readUnlocked(
+        _ range: ReadRange, segments snapshot: [(Segment, Int)], _ body: (RecordView) throws -> Void
+    ) throws {
+        var payload = BatchPayload()
+        let streamBytes = range.stream.map { Array($0.utf8) }
+        for (index, (segment, size)) in snapshot.enumerated() {
+            let nextFirst = index + 1 < snapshot.count ? snapshot[index + 1].0.firstPosition : UInt64.max
+            if nextFirst <= range.positions.lowerBound { continue }
+            if segment.firstPosition >= range.positions.upperBound { break }
+            let isLast = index == snapshot.count - 1
+            let mapped = try segment.map(upTo: size)
+            var start = segment.offset(forPosition: range.positions.lowerBound)
+            if let since = range.since { start = max(start, segment.offset(forInstant: since)) }
+            var done = false
+            var walkError: Error?
+            let (_, stop) = Segment.walk(
+                mapped.bytes, from: start, expectedPosition: nil, previousHash: nil, checksums: true
+            ) { header, offset in
+                guard !done, walkError == nil else { return }
+                if header.endPosition <= range.positions.lowerBound { return }
+                if let since = range.since, header.maxRecordedAt < since { return }
+                if header.firstPosition >= range.positions.upperBound { done = true; return }
+                if let before = range.before, header.minRecordedAt >= before { done = true; return }
+                let stored = UnsafeRawBufferPointer(
+                    rebasing: mapped.bytes[offset + BatchHeader.size..<offset + header.totalLength])
+                guard payload.load(header, stored: stored) else {
+                    walkError = LogError(.corrupt, "batch payload does not decompress", path: segment.path,
+                                         offset: offset, position: header.firstPosition)
+                    return
+                }
+                do {
+                    let parsed = try payload.forEach(header) { record in
+                        if record.position < range.positions.lowerBound { return true }
+                        if record.position >= range.positions.upperBound { done = true; return false }
+                        if let since = range.since, record.recordedAt < since { return true }
+                        if let before = range.before, record.recordedAt >= before { done = true; return false }
+                        if let streamBytes, !record.stream.elementsEqual(streamBytes) { return true }
+                        try body(record)
+                        return true
+                    }
+                    if !parsed {
+                        walkError = LogError(.corrupt, "batch records do not decode", path: segment.path,
+                                             offset: offset, position: header.firstPosition)
+                    }
+                } catch {
+                    walkError = error
+                }
+            }
+            if let walkError { throw walkError }
+            if done { return }
+            if let stop {
+                // A reader may see the writer's last batch half-written: that is the end, not damage.
+                if isLast && !options.writable && stop.kind == .truncated { return }
+                throw LogError(.corrupt, stop.reason, path: segment.path, offset: stop.offset)
+            }
+        }
+    }
+
+    /// The log's head; for a reader, as the files stand now.
+    public func head() throws(LogError) -> LogHead {
+        try state.withLock { () throws(LogError) in
+            if options.writable {
+                return LogHead(endPosition: endPosition, hash: lastHash,
+                               lastRecordedAt: lastRecordedAt == .min ? nil : lastRecordedAt)
+            }
+            try refreshForReading()
+            var end: UInt64 = 0
+            var hash = Digest32.zero
+            var last: Int64?
+            for segment in segments {
+                let mapped = try segment.map(upTo: segment.size)
+                let from = segment.index.last?.offset ?? 0
+                segment.endPosition = segment.index.last?.position ?? segment.firstPosition
+                _ = Segment.walk(mapped.bytes, from: from, expectedPosition: nil, previousHash: nil, checksums: true) {
+                    header, _ in
+                    if let limit = bulkLimit, header.endPosition > limit { return }
+                    end = header.endPosition
+                    hash = header.hash
+                    last = header.maxRecordedAt
+                }
+            }
+            return LogHead(endPosition: end, hash: hash, lastRecordedAt: last)
+        }
+    }
+
+    public func streamVersion(of stream: String) throws(LogError) -> UInt64? {
+        if options.writable { return state.withLock { streams[stream] } }
+        var version: UInt64?
+        do {
+            try read(ReadRange(stream: stream)) { version = $0.streamVersion }
+        } catch let error as LogError {
+            throw error
+        } catch {
+            throw LogError(.io, "\(error)")
+        }
+        return version
+    }
+
+    /// The position of the record stored under `id`, if any (writers only: readers have no id table).
+    public func position(ofID id: [UInt8]) -> UInt64? {
+        state.withLock { ids[IDKey(id)]?.position }
+    }
+
+    /// The record at `position`, if stored.
+    public func record(at position: UInt64) throws -> LogRecord? {
+        var found: LogRecord?
+        try read(ReadRange(positions: position..<position + 1)) { found = $0.copy() }
+        return found
+    }
+
+    /// Segment files, in order, with their sizes: what `stats` and `verify` walk.
+    public func segmentFiles() -> [(path: String, size: Int)] {
+        state.withLock { segments.map { ($0.path, $0.size) } }
+    }
+}
+
+/// The handle a bulk import appends through.
+public struct BulkImport: @unchecked Sendable {
+    private let log: FileLog
+    fileprivate init(_ log: FileLog) { self.log = log }
+
+    public func append(_ drafts: [RecordDraft]) throws(LogError) -> [AppendOutcome] {
+        try log.bulkAppend(drafts)
+    }
+}
+
+/// A stored id, packed inline so a million of them cost no allocations.
+struct IDKey: Hashable {
+    var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
+    var count: UInt8 = 0
+
+    init<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        count = UInt8(truncatingIfNeeded: bytes.count)
+        withUnsafeMutableBytes(of: &self) { raw in
+            for (i, byte) in bytes.prefix(RecordDraft.maxIDLength).enumerated() { raw[i] = byte }
+        }
+    }
+}
+
+struct IDEntry {
+    var position: UInt64
+    var hash: UInt64
+}
+
+/// A fast 64-bit hash of record content: equal hashes are confirmed byte for byte before a repeat is accepted.
+enum ContentHash {
+    static func of(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var i = 0
+        while bytes.count - i >= 8 {
+            h = mix(h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < bytes.count {
+            tail |= UInt64(bytes[i]) << shift
+            shift += 8
+            i += 1
+        }
+        return mix(h ^ tail)
+    }
+
+    @inline(__always)
+    private static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 31)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 29)
+    }
+}
+
+extension RecordView {
+    var contentHash: UInt64 { contentKey.isEmpty ? ContentHash.of(payload) : ContentHash.of(contentKey) }
+}
+
+/// Keeps the last decompressed batch so that lookups of neighbouring positions cost one decompression.
+struct LookupCache {
+    private var header: BatchHeader?
+    private var payload = BatchPayload()
+    private var offsets: [Int] = []
+
+    mutating func withRecord(at position: UInt64, in segments: [Segment], _ body: (RecordView) -> Void) throws(LogError) {
+        if let header, position >= header.firstPosition, position < header.endPosition {
+            visit(position, body)
+            return
+        }
+        guard let segment = segments.last(where: { $0.firstPosition <= position }) else {
+            throw LogError(.notFound, "no record at position \(position)")
+        }
+        let mapped = try segment.map(upTo: segment.size)
+        var found: (BatchHeader, Int)?
+        _ = Segment.walk(
+            mapped.bytes, from: segment.offset(forPosition: position), expectedPosition: nil, previousHash: nil,
+            checksums: false
+        ) { h, offset in
+            if found == nil, position >= h.firstPosition, position < h.endPosition { found = (h, offset) }
+        }
+        guard let (h, offset) = found else { throw LogError(.notFound, "no record at position \(position)") }
+        let stored = UnsafeRawBufferPointer(rebasing: mapped.bytes[offset + BatchHeader.size..<offset + h.totalLength])
+        guard payload.load(h, stored: stored) else {
+            throw LogError(.corrupt, "batch payload does not decompress", path: segment.path, offset: offset)
+        }
+        header = h
+        offsets = []
+        payload.buffer.withUnsafeBytes { raw in
+            var cursor = ByteCursor(UnsafeRawBufferPointer(rebasing: raw[0..<Int(h.uncompressedLength)]))
+            for _ in 0..<h.recordCount {
+                offsets.append(cursor.offset)
+                _ = cursor.varint(); _ = cursor.varint()
+                _ = cursor.lengthPrefixed(); _ = cursor.lengthPrefixed(); _ = cursor.lengthPrefixed()
+                _ = cursor.lengthPrefixed()
+            }
+        }
+        visit(position, body)
+    }
+
+    private func visit(_ position: UInt64, _ body: (RecordView) -> Void) {
+        guard let header else { return }
+        let index = Int(position - header.firstPosition)
+        payload.buffer.withUnsafeBytes { raw in
+            var cursor = ByteCursor(UnsafeRawBufferPointer(rebasing: raw[0..<Int(header.uncompressedLength)]),
+                                    offset: offsets[index])
+            guard let delta = cursor.varint(), let version = cursor.varint(), let id = cursor.lengthPrefixed(),
+                let stream = cursor.lengthPrefixed(), let key = cursor.lengthPrefixed(),
+                let bytes = cursor.lengthPrefixed()
+            else { return }
+            body(RecordView(position: position, recordedAt: header.minRecordedAt + Int64(delta), streamVersion: version,
+                            id: id, stream: stream, contentKey: key, payload: bytes))
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters() -> String {
+        String(self.drop(while: { $0.isWhitespace }).reversed().drop(while: { $0.isWhitespace }).reversed())
+    }
+}

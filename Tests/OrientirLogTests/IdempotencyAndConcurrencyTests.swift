@@ -1,0 +1,123 @@
+import Foundation
+import XCTest
+@testable import OrientirLog
+
+/// The same id twice is stored once; the same id with other content, or a stale expected version, is refused
+/// and nothing of that append is written. Run against both stores.
+final class IdempotencyAndConcurrencyTests: XCTestCase {
+    private func stores() throws -> [EventStore] {
+        [try FileLog(directory: try makeStoreDirectory(self)), InMemoryStore()]
+    }
+
+    func testDuplicateIdWithSameContentIsANoOpReturningTheOriginalPosition() throws {
+        for store in try stores() {
+            _ = try store.append((0..<5).map { draft($0) })
+            let again = try store.append([draft(3), draft(5)])
+            XCTAssertEqual(again, [.duplicate(position: 3), .appended(position: 5, streamVersion: 0)])
+            XCTAssertEqual(try store.head().endPosition, 6)
+        }
+    }
+
+    func testDuplicateWithinOneAppendIsStoredOnce() throws {
+        for store in try stores() {
+            let outcomes = try store.append([draft(1), draft(1)])
+            XCTAssertEqual(outcomes, [.appended(position: 0, streamVersion: 0), .duplicate(position: 0)])
+            XCTAssertEqual(try store.head().endPosition, 1)
+        }
+    }
+
+    func testSameIdWithOtherContentIsAConflictAndWritesNothing() throws {
+        for store in try stores() {
+            _ = try store.append([draft(1)])
+            var changed = draft(1)
+            changed.payload[0] ^= 1
+            XCTAssertThrowsError(try store.append([draft(2), changed])) { error in
+                XCTAssertEqual((error as? LogError)?.code, .idConflict)
+            }
+            XCTAssertEqual(try store.head().endPosition, 1, "the good draft of the refused append is not written")
+        }
+    }
+
+    func testContentKeyDecidesForSealedPayloads() throws {
+        for store in try stores() {
+            var first = draft(1)
+            first.contentKey = [1, 2, 3]
+            _ = try store.append([first])
+            var resealed = first
+            resealed.payload = Array(repeating: 7, count: 40)
+            XCTAssertEqual(try store.append([resealed]), [.duplicate(position: 0)])
+            resealed.contentKey = [9]
+            XCTAssertThrowsError(try store.append([resealed]))
+        }
+    }
+
+    func testExpectedVersionMismatchIsAConflictAndWritesNothing() throws {
+        for store in try stores() {
+            XCTAssertEqual(try store.append([draft(0, expected: .noStream)]).first?.position, 0)
+            XCTAssertEqual(try store.append([draft(10, expected: .exactly(0))]).first,
+                           .appended(position: 1, streamVersion: 1))
+            XCTAssertThrowsError(try store.append([draft(1), draft(20, expected: .exactly(0))])) { error in
+                XCTAssertEqual((error as? LogError)?.code, .versionConflict)
+            }
+            XCTAssertThrowsError(try store.append([draft(30, expected: .noStream)]))
+            XCTAssertEqual(try store.head().endPosition, 2)
+            XCTAssertEqual(try store.streamVersion(of: "stream-0"), 1)
+        }
+    }
+
+    func testIdsAndVersionsSurviveReopening() throws {
+        let dir = try makeStoreDirectory(self)
+        do {
+            let log = try FileLog(directory: dir)
+            _ = try log.append((0..<30).map { draft($0) })
+            try log.close()
+        }
+        let log = try FileLog(directory: dir)
+        XCTAssertEqual(try log.append([draft(12)]), [.duplicate(position: 12)])
+        var changed = draft(12)
+        changed.payload.append(1)
+        XCTAssertThrowsError(try log.append([changed]))
+        XCTAssertThrowsError(try log.append([draft(99, expected: .exactly(1))]))
+        XCTAssertEqual(try log.append([draft(99, expected: .exactly(2))]).first, .appended(position: 30, streamVersion: 3))
+    }
+
+    func testConcurrentAppendersInBatchModeLoseAndDuplicateNothing() throws {
+        let dir = try makeStoreDirectory(self)
+        let log = try FileLog(directory: dir, options: .init(durability: .batch))
+        let appenders = 32, each = 60
+        let failures = NSLock()
+        nonisolated(unsafe) var errors: [Error] = []
+        DispatchQueue.concurrentPerform(iterations: appenders) { a in
+            for i in 0..<each {
+                do {
+                    _ = try log.append([draft(a * each + i, streams: 7)])
+                } catch {
+                    failures.lock(); errors.append(error); failures.unlock()
+                }
+            }
+        }
+        XCTAssertTrue(errors.isEmpty, "\(errors)")
+        let records = try readAll(log)
+        XCTAssertEqual(records.map(\.position), (0..<UInt64(appenders * each)).map { $0 })
+        XCTAssertEqual(Set(records.map(\.id)).count, appenders * each)
+        for stream in 0..<7 {
+            let versions = records.filter { $0.stream == "stream-\(stream)" }.map(\.streamVersion)
+            XCTAssertEqual(versions, (0..<UInt64(versions.count)).map { $0 })
+        }
+        let report = try log.verify()
+        XCTAssertLessThan(report.batches, appenders * each, "group commit shared some writes")
+    }
+
+    func testSecondWriterIsRefusedWithAClearMessage() throws {
+        let dir = try makeStoreDirectory(self)
+        let first = try FileLog(directory: dir)
+        XCTAssertThrowsError(try FileLog(directory: dir)) { error in
+            let error = error as? LogError
+            XCTAssertEqual(error?.code, .locked)
+            XCTAssertTrue(error?.message.contains("only one writer") ?? false)
+        }
+        XCTAssertNoThrow(try FileLog(directory: dir, options: .reading))
+        try first.close()
+        XCTAssertNoThrow(try FileLog(directory: dir))
+    }
+}
