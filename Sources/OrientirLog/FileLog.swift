@@ -568,6 +568,20 @@ public final class FileLog: EventStore, @unchecked Sendable {
         return try commit([drafts], sync: false)[0].get()
     }
 
+    fileprivate func bulkPosition(ofID id: [UInt8]) -> UInt64? { ids[IDKey(id)]?.position }
+
+    fileprivate func bulkRecord(at position: UInt64) throws -> LogRecord? {
+        var found: LogRecord?
+        try readUnlocked(ReadRange(positions: position..<position + 1), segments: segments.map { ($0, $0.size) }) {
+            found = $0.copy()
+        }
+        return found
+    }
+
+    fileprivate func bulkRead(_ range: ReadRange, _ body: (RecordView) throws -> Void) throws {
+        try readUnlocked(range, segments: segments.map { ($0, $0.size) }, body)
+    }
+
     private func rollBack(to marker: BulkMarker) throws(LogError) {
         try Self.truncate(directory, to: marker)
         segments = []
@@ -780,6 +794,15 @@ public struct BulkImport: @unchecked Sendable {
     public func append(_ drafts: [RecordDraft]) throws(LogError) -> [AppendOutcome] {
         try log.bulkAppend(drafts)
     }
+
+    /// The position of the record stored under `id`, counting what this import appended so far.
+    public func position(ofID id: [UInt8]) -> UInt64? { log.bulkPosition(ofID: id) }
+
+    /// The record at `position`, counting what this import appended so far.
+    public func record(at position: UInt64) throws -> LogRecord? { try log.bulkRecord(at: position) }
+
+    /// Reads the log as it stands inside the import.
+    public func read(_ range: ReadRange, _ body: (RecordView) throws -> Void) throws { try log.bulkRead(range, body) }
 }
 
 /// A stored id, packed inline so a million of them cost no allocations.

@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import Foundation
+import OrientirLog
+
+/// Appends synthetic records straight to the log: the raw write path, for benchmarks and crash tests.
+struct BenchAppendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-append",
+        abstract: "Append synthetic pre-encoded records to the log and report the rate (benchmarks, crash tests).")
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: "Records per appender.")
+    var records = 100_000
+
+    @Option(help: "Payload bytes per record.")
+    var size = 200
+
+    @Option(help: "Records per append call.")
+    var batch = 1000
+
+    @Option(help: "Concurrent appenders (threads).")
+    var appenders = 1
+
+    @Option(help: "always | batch | none.")
+    var durability: Durability = .none
+
+    @Option(help: "First record number (ids are derived from it; reruns with the same numbers are no-ops).")
+    var start = 0
+
+    @Flag(help: "Print `acked N` on stdout for each acknowledged record number, as soon as it is acknowledged.")
+    var printAcks = false
+
+    func run() throws {
+        let log = try FileLog(directory: try storeOptions.directory(), options: .init(durability: durability))
+        let perAppender = records
+        let started = DispatchTime.now().uptimeNanoseconds
+        let lock = NSLock()
+        nonisolated(unsafe) var failure: Error?
+        DispatchQueue.concurrentPerform(iterations: appenders) { a in
+            var n = start + a * perAppender
+            let end = n + perAppender
+            while n < end {
+                let count = min(batch, end - n)
+                let drafts = (n..<n + count).map { Self.draft($0, size: size) }
+                do {
+                    _ = try log.append(drafts)
+                } catch {
+                    lock.lock(); failure = error; lock.unlock()
+                    return
+                }
+                if printAcks {
+                    let text = (n..<n + count).map { "acked \($0)\n" }.joined()
+                    lock.lock()
+                    _ = text.withCString { write(1, $0, strlen($0)) }
+                    lock.unlock()
+                }
+                n += count
+            }
+        }
+        if let failure { throw failure }
+        try log.close()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let total = records * appenders
+        Diagnostics.note(String(format: "appended %d records of %d bytes in %.3f s: %.0f records/s (%@, %d appender(s))",
+                                total, size, seconds, Double(total) / seconds, durability.rawValue, appenders))
+    }
+
+    /// Record `n`: a 16-byte id from n, a person stream, and a JSON-like payload that compresses like real events.
+    static func draft(_ n: Int, size: Int) -> RecordDraft {
+        var id = [UInt8](repeating: 0, count: 16)
+        var x = UInt64(n) &* 0x9E37_79B9_7F4A_7C15
+        for i in 0..<16 {
+            x ^= x >> 29; x &*= 0xBF58_476D_1CE4_E5B9
+            id[i] = UInt8(truncatingIfNeeded: x >> 24)
+        }
+        let person = n % 20_000
+        var payload = Array(
+            "{\"type\":\"CareerTrialCompleted\",\"occurredAt\":\"2024-03-\(10 + n % 18)T10:00:00+03:00\",\"municipality\":\"penza\",\"data\":{\"trialId\":\"tr-\(n)\",\"personId\":\"p-\(person)\",\"professionCode\":\"cnc-operator\",\"hours\":\(n % 12 + 1)}}"
+                .utf8)
+        while payload.count < size { payload.append(UInt8(ascii: "a") + UInt8(payload.count % 26)) }
+        return RecordDraft(id: id, stream: "person-p-\(person)", payload: Array(payload.prefix(size)))
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import OrientirEvents
+import OrientirLog
+
+struct ReadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read",
+        abstract: "Print stored events as NDJSON, each with its position, recordedAt and streamVersion.",
+        discussion: "Filters combine: positions --from..--until (inclusive), recordedAt in [--since, --until-time).")
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: "First position.")
+    var from: UInt64 = 0
+
+    @Option(help: "Last position (inclusive).")
+    var until: UInt64?
+
+    @Option(help: "Only events recorded at or after this RFC 3339 instant.")
+    var since: String?
+
+    @Option(help: "Only events recorded before this RFC 3339 instant.")
+    var untilTime: String?
+
+    @Option(help: "Only this stream (e.g. person-p-000123).")
+    var stream: String?
+
+    @Option(help: "Only events of this type (repeatable).")
+    var type: [String] = []
+
+    func run() throws {
+        let types = try Set(type.map { name in
+            guard let t = EventType(rawValue: name) else {
+                throw CommandFailure("--type \(name): not an event type", status: .usage)
+            }
+            return t
+        })
+        guard until.map({ $0 >= from }) ?? true else { throw CommandFailure("--until is before --from", status: .usage) }
+        let range = ReadRange(
+            positions: from..<(until.map { $0 + 1 } ?? .max), since: try Self.instant(since, "--since"),
+            before: try Self.instant(untilTime, "--until-time"), stream: stream)
+        let log = try FileLog(directory: try storeOptions.directory(), options: .reading)
+        var out = StandardOutput()
+        try log.read(range) { record in
+            let event = try EventLog.decode(record)
+            if !types.isEmpty && !types.contains(event.type) { return }
+            out.withBuffer { buffer in
+                event.writeNDJSON(into: &buffer)
+                buffer.removeLast()  // the closing brace: the store's fields follow
+                buffer.append(contentsOf: #","position":"#.utf8)
+                buffer.append(contentsOf: String(record.position).utf8)
+                buffer.append(contentsOf: #","recordedAt":""#.utf8)
+                buffer.append(contentsOf: Instant.format(microseconds: record.recordedAt).utf8)
+                buffer.append(contentsOf: #"","streamVersion":"#.utf8)
+                buffer.append(contentsOf: String(record.streamVersion).utf8)
+                buffer.append(contentsOf: "}\n".utf8)
+            }
+        }
+        out.flush()
+    }
+
+    static func instant(_ text: String?, _ option: String) throws -> Int64? {
+        guard let text else { return nil }
+        guard let timestamp = Timestamp(text) else {
+            throw CommandFailure("\(option) \(text): not an RFC 3339 date-time with offset", status: .usage)
+        }
+        return timestamp.epochMicroseconds
+    }
+}

@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import OrientirLog
+
+/// Exit codes that mean something to scripts.
+enum ExitStatus: Int32 {
+    case ok = 0
+    case failure = 1
+    case usage = 2
+    case rejected = 3
+    case conflict = 4
+    case damaged = 5
+    case locked = 6
+
+    static func `for`(_ error: LogError) -> ExitStatus {
+        switch error.code {
+        case .versionConflict, .idConflict: .conflict
+        case .corrupt, .signature: .damaged
+        case .locked: .locked
+        case .invalidArgument: .usage
+        default: .failure
+        }
+    }
+}
+
+/// A command's failure with the message to print and the exit code to leave with.
+struct CommandFailure: Error {
+    var message: String
+    var status: ExitStatus
+    init(_ message: String, status: ExitStatus = .failure) {
+        self.message = message
+        self.status = status
+    }
+}
+
+enum Diagnostics {
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+
+    /// One line on stderr.
+    static func note(_ text: String) {
+        let line = text + "\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
+    }
+
+    static func fail(_ message: String, code: ExitStatus) -> Never {
+        note("orientir: error: " + message)
+        exit(code.rawValue)
+    }
+}
+
+/// Buffered writing to stdout: NDJSON output of millions of lines goes out in large writes.
+struct StandardOutput {
+    private var buffer: [UInt8] = []
+    private let limit = 1 << 20
+
+    init() { buffer.reserveCapacity(limit + 4096) }
+
+    mutating func append(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= limit { flush() }
+    }
+
+    mutating func append(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= limit { flush() }
+    }
+
+    /// Lets a writer fill the buffer directly.
+    mutating func withBuffer(_ body: (inout [UInt8]) -> Void) {
+        body(&buffer)
+        if buffer.count >= limit { flush() }
+    }
+
+    mutating func flush() {
+        var done = 0
+        while done < buffer.count {
+            let n = buffer.withUnsafeBytes { write(1, $0.baseAddress! + done, $0.count - done) }
+            if n <= 0 {
+                if n < 0 && errno == EINTR { continue }
+                exit(ExitStatus.failure.rawValue)  // stdout closed (e.g. `| head`): nothing more to say
+            }
+            done += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// RFC 3339 in UTC with microseconds, the form `recordedAt` is shown in.
+enum Instant {
+    static func format(microseconds: Int64) -> String {
+        let seconds = microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000
+        let micros = microseconds - seconds * 1_000_000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (y, m, d) = civil(fromDays: days)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2))"
+            + ":\(pad(secondOfDay % 60, 2)).\(pad(micros, 6))Z"
+    }
+
+    /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+}
