@@ -42,6 +42,7 @@ let package = Package(
         ),
         .testTarget(name: "OrientirLogTests", dependencies: ["OrientirLog"]),
         .testTarget(name: "OrientirEventsTests", dependencies: ["OrientirEvents"]),
+        .testTarget(name: "OrientirCLITests", dependencies: ["OrientirLog", "OrientirEvents", "orientir"]),
     ],
     swiftLanguageModes: [.v6]
 )
