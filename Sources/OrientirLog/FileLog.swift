@@ -32,18 +32,21 @@ public final class FileLog: EventStore, @unchecked Sendable {
         /// Records per batch at most; larger appends are split into several batches.
         public var maxBatchRecords: Int
         public var compress: Bool
+        /// 0: LZ4's fast mode; 1…12: LZ4HC levels (smaller batches, slower writes, same reads).
+        public var compressionLevel: Int
         /// Microseconds since the epoch; tests replace it.
         public var clock: @Sendable () -> Int64
 
         public init(
             durability: Durability = .batch, writable: Bool = true, segmentBytes: Int = 128 << 20,
-            maxBatchRecords: Int = 1000, compress: Bool = true, clock: @escaping @Sendable () -> Int64 = FileLog.now
+            maxBatchRecords: Int = 1000, compress: Bool = true, compressionLevel: Int = 0, clock: @escaping @Sendable () -> Int64 = FileLog.now
         ) {
             self.durability = durability
             self.writable = writable
             self.segmentBytes = segmentBytes
             self.maxBatchRecords = maxBatchRecords
             self.compress = compress
+            self.compressionLevel = compressionLevel
             self.clock = clock
         }
 
@@ -338,41 +341,49 @@ public final class FileLog: EventStore, @unchecked Sendable {
     }
 
     /// Writes several appends as one group: each is judged alone, the accepted ones share a write and a sync.
+    ///
+    /// Judging updates `ids` and `streams` in place (one hash lookup each per record) and keeps an undo list,
+    /// so that a refused append, or a failed write, leaves them as they were.
     private func commit(_ requests: [[RecordDraft]], sync: Bool) -> [Result<[AppendOutcome], LogError>] {
         guard !closed else { return requests.map { _ in .failure(LogError(.invalidArgument, "the store is closed")) } }
         var results: [Result<[AppendOutcome], LogError>] = []
         var accepted: [RecordDraft] = []
         var acceptedVersions: [UInt64] = []
-        var groupIDs: [IDKey: Int] = [:]
-        var groupStreams: [String: UInt64] = [:]
+        var groupUndo = Undo()
         for drafts in requests {
             var outcomes: [AppendOutcome] = []
-            var requestIDs: [IDKey: Int] = [:]
-            var requestStreams: [String: UInt64] = [:]
-            var added: [(RecordDraft, UInt64)] = []
+            outcomes.reserveCapacity(drafts.count)
+            var undo = Undo()
+            let firstIndex = accepted.count
             var failure: LogError?
             for draft in drafts {
                 if let error = Self.check(draft) { failure = error; break }
                 let key = IDKey(draft.id)
-                let nextIndex = accepted.count + added.count
-                if let earlier = requestIDs[key] ?? groupIDs[key] {
-                    let prior = earlier < accepted.count ? accepted[earlier] : added[earlier - accepted.count].0
-                    guard prior.contentKey == draft.contentKey,
-                        prior.contentKey.isEmpty ? prior.payload == draft.payload : true
-                    else { failure = Self.idConflict(draft); break }
-                    outcomes.append(.duplicate(position: endPosition + UInt64(earlier)))
-                    continue
-                }
-                if let stored = ids[key] {
-                    switch sameContent(draft, as: stored) {
-                    case .success(true): outcomes.append(.duplicate(position: stored.position))
-                    case .success(false): failure = Self.idConflict(draft, stored: stored.position)
+                let nextPosition = endPosition + UInt64(accepted.count)
+                let hash = draft.contentKey.isEmpty
+                    ? draft.payload.withUnsafeBytes(ContentHash.of) : draft.contentKey.withUnsafeBytes(ContentHash.of)
+                if let earlier = ids.updateValue(IDEntry(position: nextPosition, hash: hash), forKey: key) {
+                    ids[key] = earlier
+                    if earlier.position >= endPosition {
+                        // Earlier in this group: compare with the draft itself.
+                        let prior = accepted[Int(earlier.position - endPosition)]
+                        guard prior.contentKey == draft.contentKey,
+                            prior.contentKey.isEmpty ? prior.payload == draft.payload : true
+                        else { failure = Self.idConflict(draft); break }
+                        outcomes.append(.duplicate(position: earlier.position))
+                        continue
+                    }
+                    switch sameContent(draft, hash: hash, as: earlier) {
+                    case .success(true): outcomes.append(.duplicate(position: earlier.position))
+                    case .success(false): failure = Self.idConflict(draft, stored: earlier.position)
                     case .failure(let error): failure = error
                     }
                     if failure != nil { break }
                     continue
                 }
-                let current = requestStreams[draft.stream] ?? groupStreams[draft.stream] ?? streams[draft.stream]
+                undo.ids.append(key)
+                let slot = streams.index(forKey: draft.stream)
+                let current = slot.map { streams.values[$0] }
                 switch draft.expectedVersion {
                 case .any: break
                 case .noStream where current == nil: break
@@ -385,30 +396,42 @@ public final class FileLog: EventStore, @unchecked Sendable {
                 }
                 if failure != nil { break }
                 let version = current.map { $0 + 1 } ?? 0
-                requestStreams[draft.stream] = version
-                requestIDs[key] = nextIndex
-                added.append((draft, version))
-                outcomes.append(.appended(position: endPosition + UInt64(nextIndex), streamVersion: version))
+                undo.streams.append((draft.stream, current))
+                if let slot { streams.values[slot] = version } else { streams[draft.stream] = version }
+                accepted.append(draft)
+                acceptedVersions.append(version)
+                outcomes.append(.appended(position: nextPosition, streamVersion: version))
             }
             if let failure {
+                undo.revert(&ids, &streams)
+                accepted.removeSubrange(firstIndex...)
+                acceptedVersions.removeSubrange(firstIndex...)
                 results.append(.failure(failure))
                 continue
             }
-            for (key, index) in requestIDs { groupIDs[key] = index }
-            for (stream, version) in requestStreams { groupStreams[stream] = version }
-            for (draft, version) in added {
-                accepted.append(draft)
-                acceptedVersions.append(version)
-            }
+            groupUndo.ids += undo.ids
+            groupUndo.streams += undo.streams
             results.append(.success(outcomes))
         }
         if accepted.isEmpty { return results }
         do {
             try write(accepted, versions: acceptedVersions, sync: sync)
         } catch {
+            groupUndo.revert(&ids, &streams)
             return requests.map { _ in .failure(error) }
         }
         return results
+    }
+
+    /// What a commit changed in `ids` and `streams`, to put back when it cannot stand.
+    private struct Undo {
+        var ids: [IDKey] = []
+        var streams: [(String, UInt64?)] = []
+
+        func revert(_ idTable: inout [IDKey: IDEntry], _ streamTable: inout [String: UInt64]) {
+            for key in ids { idTable.removeValue(forKey: key) }
+            for (stream, previous) in streams.reversed() { streamTable[stream] = previous }
+        }
     }
 
     private static func check(_ draft: RecordDraft) -> LogError? {
@@ -441,16 +464,14 @@ public final class FileLog: EventStore, @unchecked Sendable {
             position: stored)
     }
 
-    private func sameContent(_ draft: RecordDraft, as stored: IDEntry) -> Result<Bool, LogError> {
-        let hash = draft.contentKey.isEmpty
-            ? draft.payload.withUnsafeBytes(ContentHash.of) : draft.contentKey.withUnsafeBytes(ContentHash.of)
+    private func sameContent(_ draft: RecordDraft, hash: UInt64, as stored: IDEntry) -> Result<Bool, LogError> {
         guard hash == stored.hash else { return .success(false) }
         do {
             var same = false
             try lookupCache.withRecord(at: stored.position, in: segments) { record in
                 same = draft.contentKey.isEmpty
-                    ? record.contentKey.isEmpty && record.payload.elementsEqual(draft.payload)
-                    : record.contentKey.elementsEqual(draft.contentKey)
+                    ? record.contentKey.isEmpty && record.payload == draft.payload
+                    : record.contentKey == draft.contentKey
             }
             return .success(same)
         } catch {
@@ -464,7 +485,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
         let active = segments[segments.count - 1]
         let recordedAt = max(options.clock(), lastRecordedAt)
         var output: [UInt8] = []
-        var builder = BatchBuilder(compress: options.compress)
+        var builder = BatchBuilder(compress: options.compress, compressionLevel: options.compressionLevel)
         var headers: [(BatchHeader, Int)] = []
         var previous = lastHash
         var position = endPosition
@@ -503,12 +524,6 @@ public final class FileLog: EventStore, @unchecked Sendable {
         }
         for (header, offset) in headers { active.noteBatch(header, at: offset) }
         active.size += output.count
-        for (i, draft) in drafts.enumerated() {
-            let hash = draft.contentKey.isEmpty
-                ? draft.payload.withUnsafeBytes(ContentHash.of) : draft.contentKey.withUnsafeBytes(ContentHash.of)
-            ids[IDKey(draft.id)] = IDEntry(position: endPosition + UInt64(i), hash: hash)
-            streams[draft.stream] = versions[i]
-        }
         endPosition = position
         lastHash = previous
         lastRecordedAt = recordedAt
@@ -569,6 +584,10 @@ public final class FileLog: EventStore, @unchecked Sendable {
     }
 
     fileprivate func bulkPosition(ofID id: [UInt8]) -> UInt64? { ids[IDKey(id)]?.position }
+
+    fileprivate func bulkReserve(_ records: Int) {
+        ids.reserveCapacity(ids.count + records)
+    }
 
     fileprivate func bulkRecord(at position: UInt64) throws -> LogRecord? {
         var found: LogRecord?
@@ -795,6 +814,9 @@ public struct BulkImport: @unchecked Sendable {
         try log.bulkAppend(drafts)
     }
 
+    /// Makes room for about `records` more ids, so the id table does not grow step by step.
+    public func reserveCapacity(records: Int) { log.bulkReserve(records) }
+
     /// The position of the record stored under `id`, counting what this import appended so far.
     public func position(ofID id: [UInt8]) -> UInt64? { log.bulkPosition(ofID: id) }
 
@@ -810,10 +832,21 @@ struct IDKey: Hashable {
     var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
     var count: UInt8 = 0
 
-    init<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(w0 ^ (w2 &* 31) ^ UInt64(count))
+        hasher.combine(w1 ^ w3)
+    }
+
+    init(_ bytes: [UInt8]) {
+        self = bytes.withUnsafeBytes { IDKey($0) }
+    }
+
+    init(_ bytes: UnsafeRawBufferPointer) {
         count = UInt8(truncatingIfNeeded: bytes.count)
+        let n = min(bytes.count, RecordDraft.maxIDLength)
+        guard n > 0 else { return }
         withUnsafeMutableBytes(of: &self) { raw in
-            for (i, byte) in bytes.prefix(RecordDraft.maxIDLength).enumerated() { raw[i] = byte }
+            raw.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: n)
         }
     }
 }
@@ -858,11 +891,11 @@ extension RecordView {
 struct LookupCache {
     private var header: BatchHeader?
     private var payload = BatchPayload()
-    private var offsets: [Int] = []
+    private var records: [LogRecord] = []
 
-    mutating func withRecord(at position: UInt64, in segments: [Segment], _ body: (RecordView) -> Void) throws(LogError) {
+    mutating func withRecord(at position: UInt64, in segments: [Segment], _ body: (LogRecord) -> Void) throws(LogError) {
         if let header, position >= header.firstPosition, position < header.endPosition {
-            visit(position, body)
+            body(records[Int(position - header.firstPosition)])
             return
         }
         guard let segment = segments.last(where: { $0.firstPosition <= position }) else {
@@ -878,36 +911,13 @@ struct LookupCache {
         }
         guard let (h, offset) = found else { throw LogError(.notFound, "no record at position \(position)") }
         let stored = UnsafeRawBufferPointer(rebasing: mapped.bytes[offset + BatchHeader.size..<offset + h.totalLength])
-        guard payload.load(h, stored: stored) else {
-            throw LogError(.corrupt, "batch payload does not decompress", path: segment.path, offset: offset)
+        var decoded: [LogRecord] = []
+        guard payload.load(h, stored: stored), payload.forEach(h, { decoded.append($0.copy()); return true }) else {
+            throw LogError(.corrupt, "batch payload does not decode", path: segment.path, offset: offset)
         }
         header = h
-        offsets = []
-        payload.buffer.withUnsafeBytes { raw in
-            var cursor = ByteCursor(UnsafeRawBufferPointer(rebasing: raw[0..<Int(h.uncompressedLength)]))
-            for _ in 0..<h.recordCount {
-                offsets.append(cursor.offset)
-                _ = cursor.varint(); _ = cursor.varint()
-                _ = cursor.lengthPrefixed(); _ = cursor.lengthPrefixed(); _ = cursor.lengthPrefixed()
-                _ = cursor.lengthPrefixed()
-            }
-        }
-        visit(position, body)
-    }
-
-    private func visit(_ position: UInt64, _ body: (RecordView) -> Void) {
-        guard let header else { return }
-        let index = Int(position - header.firstPosition)
-        payload.buffer.withUnsafeBytes { raw in
-            var cursor = ByteCursor(UnsafeRawBufferPointer(rebasing: raw[0..<Int(header.uncompressedLength)]),
-                                    offset: offsets[index])
-            guard let delta = cursor.varint(), let version = cursor.varint(), let id = cursor.lengthPrefixed(),
-                let stream = cursor.lengthPrefixed(), let key = cursor.lengthPrefixed(),
-                let bytes = cursor.lengthPrefixed()
-            else { return }
-            body(RecordView(position: position, recordedAt: header.minRecordedAt + Int64(delta), streamVersion: version,
-                            id: id, stream: stream, contentKey: key, payload: bytes))
-        }
+        records = decoded
+        body(records[Int(position - h.firstPosition)])
     }
 }
 

@@ -57,7 +57,8 @@ struct IngestCommand: ParsableCommand {
     }
 }
 
-/// Streams one file into the log inside a bulk import: parse, validate, encode, append in chunks.
+/// Streams one file into the log inside a bulk import. Two threads share the work: one reads, parses,
+/// validates and encodes lines into chunks; the other appends the chunks (compression, hashing, writing).
 struct Ingestor {
     struct Summary {
         var file: String
@@ -76,18 +77,22 @@ struct Ingestor {
         }
     }
 
+    /// What the parsing thread hands over: drafts in file order, the retractions among them, the bad lines.
+    struct Chunk: @unchecked Sendable {
+        var drafts: [RecordDraft] = []
+        var retractions: [(index: Int, retraction: EventRetracted, id: EventID, line: Int, text: [UInt8])] = []
+        var rejects: [(line: Int, message: String, text: [UInt8])] = []
+        var bytes = 0
+    }
+
     let file: String
     let skipBad: Bool
-    private let parser = EventParser()
-    private var chunk: [RecordDraft] = []
-    private var buffer: [UInt8] = []
     private var retracted: Set<EventID>?
     static let chunkSize = 1000
 
     init(file: String, skipBad: Bool) {
         self.file = file
         self.skipBad = skipBad
-        chunk.reserveCapacity(Self.chunkSize)
     }
 
     mutating func run(into log: FileLog, rejects: FileHandle?) throws -> Summary {
@@ -95,29 +100,37 @@ struct Ingestor {
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         var progress = Progress(label: (file as NSString).lastPathComponent, totalBytes: size)
         var rejectLines: [UInt8] = []
+        let channel = ChunkChannel(capacity: 4)
+        let producer = Thread { [file, skipBad] in Self.produce(file: file, skipBad: skipBad, into: channel) }
+        producer.stackSize = 8 << 20
+        producer.start()
+        defer { channel.cancel() }
         try log.withBulkImport { bulk in
-            try NDJSONReader.forEachLine(inFile: file) { lineNumber, line in
-                summary.bytes += line.count + 1
-                do {
-                    let event = try parser.parse(line: line, lineNumber: lineNumber, file: file)
-                    if case .eventRetracted(let retraction) = event.data {
-                        try flush(bulk, &summary)
-                        try checkRetraction(retraction, of: event, bulk: bulk, line: lineNumber)
-                    }
-                    chunk.append(EventLog.draft(for: event, buffer: &buffer))
-                    if chunk.count >= Self.chunkSize { try flush(bulk, &summary) }
-                } catch let error as EventValidationError {
-                    guard skipBad else { throw CommandFailure(error.description, status: .rejected) }
+            bulk.reserveCapacity(records: size / 200)
+            while let chunk = try channel.take() {
+                summary.bytes += chunk.bytes
+                for reject in chunk.rejects {
+                    guard skipBad else { throw CommandFailure(reject.message, status: .rejected) }
                     summary.rejected += 1
-                    Self.appendReject(file: file, line: lineNumber, error: error.description, text: line, to: &rejectLines)
-                } catch let error as RetractionError {
-                    guard skipBad else { throw CommandFailure(error.message, status: .rejected) }
-                    summary.rejected += 1
-                    Self.appendReject(file: file, line: lineNumber, error: error.message, text: line, to: &rejectLines)
+                    Self.appendReject(file: file, line: reject.line, error: reject.message, text: reject.text,
+                                      to: &rejectLines)
                 }
+                var start = 0
+                for r in chunk.retractions {
+                    try append(chunk.drafts[start..<r.index], bulk, &summary)
+                    start = r.index + 1
+                    do {
+                        try checkRetraction(r.retraction, id: r.id, bulk: bulk, line: r.line)
+                        try append(chunk.drafts[r.index...r.index], bulk, &summary)
+                    } catch let error as RetractionError {
+                        guard skipBad else { throw CommandFailure(error.message, status: .rejected) }
+                        summary.rejected += 1
+                        Self.appendReject(file: file, line: r.line, error: error.message, text: r.text, to: &rejectLines)
+                    }
+                }
+                try append(chunk.drafts[start...], bulk, &summary)
                 progress.update(bytes: summary.bytes, events: summary.stored + summary.duplicates)
             }
-            try flush(bulk, &summary)
         }
         progress.finish()
         summary.seconds = progress.elapsedSeconds
@@ -125,12 +138,50 @@ struct Ingestor {
         return summary
     }
 
-    private mutating func flush(_ bulk: BulkImport, _ summary: inout Summary) throws {
-        guard !chunk.isEmpty else { return }
-        for outcome in try bulk.append(chunk) {
+    /// The parsing thread: lines to chunks of drafts, until the file ends, a line is bad (without --skip-bad),
+    /// or the consumer cancels.
+    private static func produce(file: String, skipBad: Bool, into channel: ChunkChannel) {
+        let parser = EventParser()
+        var chunk = Chunk()
+        var buffer: [UInt8] = []
+        chunk.drafts.reserveCapacity(chunkSize)
+        do {
+            try NDJSONReader.forEachLine(inFile: file) { lineNumber, line in
+                if channel.isCancelled { throw CancellationError() }
+                chunk.bytes += line.count + 1
+                do {
+                    let event = try parser.parse(line: line, lineNumber: lineNumber, file: file)
+                    if case .eventRetracted(let retraction) = event.data {
+                        chunk.retractions.append((chunk.drafts.count, retraction, event.id, lineNumber, Array(line)))
+                    }
+                    chunk.drafts.append(EventLog.draft(for: event, buffer: &buffer))
+                } catch {
+                    chunk.rejects.append((lineNumber, "\(error)", Array(line)))
+                    if !skipBad {
+                        channel.put(chunk)
+                        throw CancellationError()
+                    }
+                }
+                if chunk.drafts.count >= chunkSize {
+                    channel.put(chunk)
+                    chunk = Chunk()
+                    chunk.drafts.reserveCapacity(chunkSize)
+                }
+            }
+            channel.put(chunk)
+            channel.finish(nil)
+        } catch is CancellationError {
+            channel.finish(nil)
+        } catch {
+            channel.finish(CommandFailure("\(file): \(error)"))
+        }
+    }
+
+    private func append(_ drafts: ArraySlice<RecordDraft>, _ bulk: BulkImport, _ summary: inout Summary) throws {
+        guard !drafts.isEmpty else { return }
+        for outcome in try bulk.append(Array(drafts)) {
             if case .duplicate = outcome { summary.duplicates += 1 } else { summary.stored += 1 }
         }
-        chunk.removeAll(keepingCapacity: true)
     }
 
     struct RetractionError: Error {
@@ -139,12 +190,12 @@ struct Ingestor {
 
     /// EVENTS.md: a retraction names an event stored earlier (also earlier in this file), not yet retracted,
     /// and neither a retraction nor an erasure.
-    private mutating func checkRetraction(_ retraction: EventRetracted, of event: Event, bulk: BulkImport, line: Int) throws {
+    private mutating func checkRetraction(_ retraction: EventRetracted, id: EventID, bulk: BulkImport, line: Int) throws {
         let target = retraction.eventId
         func fail(_ rule: String) -> RetractionError {
             RetractionError(message: "\(file):\(line): data.eventId: \"\(target)\" \(rule)")
         }
-        if bulk.position(ofID: event.id.bytes) != nil { return }  // this very retraction is stored already
+        if bulk.position(ofID: id.bytes) != nil { return }  // this very retraction is stored already
         guard let position = bulk.position(ofID: target.bytes), let record = try bulk.record(at: position) else {
             throw fail("is not a stored event")
         }
@@ -166,7 +217,7 @@ struct Ingestor {
         guard retracted!.insert(target).inserted else { throw fail("is retracted already") }
     }
 
-    private static func appendReject(file: String, line: Int, error: String, text: UnsafeRawBufferPointer,
+    private static func appendReject(file: String, line: Int, error: String, text: [UInt8],
                                      to out: inout [UInt8]) {
         func quoted(_ s: String) -> String {
             var result = "\""
@@ -190,5 +241,60 @@ struct Ingestor {
         let textString = String(decoding: text, as: UTF8.self)
         let json = "{\"file\":\(quoted(file)),\"line\":\(line),\"error\":\(quoted(error)),\"text\":\(quoted(textString))}\n"
         out.append(contentsOf: json.utf8)
+    }
+}
+
+/// A bounded hand-over of chunks from the parsing thread to the appending one.
+final class ChunkChannel: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var chunks: [Ingestor.Chunk] = []
+    private var finished = false
+    private var failure: Error?
+    private var cancelled = false
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
+    }
+
+    func put(_ chunk: Ingestor.Chunk) {
+        condition.lock()
+        defer { condition.unlock() }
+        while chunks.count >= capacity && !cancelled { condition.wait() }
+        guard !cancelled else { return }
+        chunks.append(chunk)
+        condition.broadcast()
+    }
+
+    func finish(_ error: Error?) {
+        condition.lock()
+        defer { condition.unlock() }
+        finished = true
+        failure = error
+        condition.broadcast()
+    }
+
+    /// The next chunk; nil once the producer has finished and everything was taken.
+    func take() throws -> Ingestor.Chunk? {
+        condition.lock()
+        defer { condition.unlock() }
+        while chunks.isEmpty && !finished { condition.wait() }
+        if !chunks.isEmpty {
+            condition.broadcast()
+            return chunks.removeFirst()
+        }
+        if let failure { throw failure }
+        return nil
+    }
+
+    func cancel() {
+        condition.lock()
+        defer { condition.unlock() }
+        cancelled = true
+        condition.broadcast()
     }
 }
