@@ -8,6 +8,9 @@ let package = Package(
         .executable(name: "orientir", targets: ["orientir"]),
         .library(name: "OrientirLog", targets: ["OrientirLog"]),
         .library(name: "OrientirEvents", targets: ["OrientirEvents"]),
+        .library(name: "OrientirProjections", targets: ["OrientirProjections"]),
+        .library(name: "OrientirFootprints", targets: ["OrientirFootprints"]),
+        .library(name: "OrientirIndicators", targets: ["OrientirIndicators"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,16 +35,25 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(name: "OrientirProjections", dependencies: ["OrientirLog", "OrientirEvents"]),
+        .target(name: "OrientirFootprints", dependencies: ["OrientirProjections"]),
+        .target(name: "OrientirIndicators", dependencies: ["OrientirProjections", "OrientirFootprints"]),
         .executableTarget(
             name: "orientir",
             dependencies: [
                 "OrientirLog",
                 "OrientirEvents",
+                "OrientirProjections",
+                "OrientirFootprints",
+                "OrientirIndicators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "OrientirLogTests", dependencies: ["OrientirLog"]),
         .testTarget(name: "OrientirEventsTests", dependencies: ["OrientirEvents"]),
+        .testTarget(name: "OrientirProjectionsTests", dependencies: ["OrientirProjections"]),
+        .testTarget(name: "OrientirFootprintsTests", dependencies: ["OrientirFootprints"]),
+        .testTarget(name: "OrientirIndicatorsTests", dependencies: ["OrientirIndicators"]),
         .testTarget(name: "OrientirCLITests", dependencies: ["OrientirLog", "OrientirEvents", "orientir"]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,8 +14,9 @@ struct Orientir: ParsableCommand {
             5 store damaged (verify failed); 6 store locked by another writer.
             """,
         subcommands: [
-            InitCommand.self, AppendCommand.self, IngestCommand.self, ReadCommand.self, VerifyCommand.self,
-            CheckpointCommand.self, StatsCommand.self, BenchAppendCommand.self,
+            InitCommand.self, GenerateCommand.self, IngestCommand.self, AppendCommand.self, ReadCommand.self,
+            VerifyCommand.self, CheckpointCommand.self, StatsCommand.self, RetractCommand.self, ForgetCommand.self,
+            CheckCommand.self, BenchAppendCommand.self,
         ]
     )
 

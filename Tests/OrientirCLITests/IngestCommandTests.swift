@@ -90,7 +90,7 @@ final class IngestCommandTests: XCTestCase {
     func testAppendHonoursExpectedVersionAndReportsConflicts() throws {
         let store = try freshStore()
         let event = #"{"id":"5f0c8a9e-2b1d-4c55-9a51-0c7e3f0b9a10","type":"CareerTrialCompleted","occurredAt":"2024-03-14T10:00:00+03:00","region":"58","municipality":"penza","data":{"trialId":"tr-88121","personId":"p-000123","professionCode":"cnc-operator","providerOrgId":"org-col-0004","mode":"on_site","hours":6,"outcome":"positive"}}"#
-        let first = try CLI.run(["--store", store, "append", "--expected-version", "-1"], input: event)
+        let first = try CLI.run(["--store", store, "append", "--expected-version", "none"], input: event)
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertEqual(first.stdout, "0\n")
         let repeated = try CLI.run(["--store", store, "append"], input: event)

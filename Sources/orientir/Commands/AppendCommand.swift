@@ -10,8 +10,10 @@ struct AppendCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: "Refuse unless the event's stream is at this version (-1: the stream must be empty).")
-    var expectedVersion: Int?
+    @Option(help: ArgumentHelp(
+        "Refuse unless the event's stream is at this version (`none`: the stream must have no events).",
+        valueName: "n|none"))
+    var expectedVersion: String?
 
     @Option(help: "always | batch | none (none: synced when the command ends).")
     var durability: Durability = .batch
@@ -26,15 +28,33 @@ struct AppendCommand: ParsableCommand {
         } catch {
             throw CommandFailure(error.description, status: .rejected)
         }
-        let expected: ExpectedVersion =
-            switch expectedVersion {
-            case nil: .any
-            case let v? where v < 0: .noStream
-            case let v?: .exactly(UInt64(v))
+        let expected: ExpectedVersion
+        switch expectedVersion {
+        case nil: expected = .any
+        case "none", "-1": expected = .noStream
+        case let text?:
+            guard let version = UInt64(text) else {
+                throw CommandFailure("--expected-version \(text): a version number or `none`", status: .usage)
             }
-        let log = try EventLog.open(try storeOptions.directory(), writable: true, durability: durability)
+            expected = .exactly(version)
+        }
+        let directory = try storeOptions.directory()
+        let log = try EventLog.open(directory, writable: true, durability: durability)
+        var stored = event
+        if case .personalDataRecorded(let data) = event.data {
+            let vault = try EventLog.vault(directory)
+            if vault.isForgotten(data.personId) {
+                guard let position = log.position(ofID: event.id.bytes) else {
+                    throw CommandFailure("data.personId: \"\(data.personId)\" is forgotten (SubjectForgotten); "
+                                         + "their personal data cannot be recorded again", status: .rejected)
+                }
+                print(position)
+                return
+            }
+            stored = try vault.seal(event)
+        }
         var buffer: [UInt8] = []
-        let outcome = try log.append([EventLog.draft(for: event, expected: expected, buffer: &buffer)])[0]
+        let outcome = try log.append([EventLog.draft(for: stored, expected: expected, buffer: &buffer)])[0]
         try log.close()
         if case .duplicate(let position) = outcome {
             Diagnostics.note("event \(event.id) was stored before with the same content, at position \(position)")

@@ -28,13 +28,25 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "always | batch | none; an ingest is synced once at the end of each file in every mode.")
     var durability: Durability = .batch
 
+    @Option(help: "The event type of CSV files (*.csv): one type per file, a header row of envelope and data fields.")
+    var type: String?
+
+    @Option(help: "LZ4 level: 0 fast, 1…12 LZ4HC (smaller store, slower ingest).")
+    var compressionLevel = 4
+
     func validate() throws {
         if skipBad && rejects == nil { throw ValidationError("--skip-bad needs --rejects FILE") }
         if !skipBad && rejects != nil { throw ValidationError("--rejects goes with --skip-bad") }
+        if files.contains(where: { $0.hasSuffix(".csv") }) {
+            guard let type else { throw ValidationError("CSV files need --type (the event type of their rows)") }
+            guard EventType(rawValue: type) != nil else { throw ValidationError("--type \(type): not an event type") }
+        }
     }
 
     func run() throws {
-        let log = try EventLog.open(try storeOptions.directory(), writable: true, durability: durability)
+        let directory = try storeOptions.directory()
+        let log = try EventLog.open(directory, writable: true, durability: durability, compressionLevel: compressionLevel)
+        let vault = try EventLog.vault(directory)
         var rejectsOutput: FileHandle?
         if let rejects {
             guard FileManager.default.createFile(atPath: rejects, contents: nil) else {
@@ -44,7 +56,8 @@ struct IngestCommand: ParsableCommand {
         }
         var rejectedTotal = 0
         for file in files {
-            var ingestor = Ingestor(file: file, skipBad: skipBad)
+            var ingestor = Ingestor(file: file, skipBad: skipBad, vault: vault,
+                                    csvType: file.hasSuffix(".csv") ? type.flatMap(EventType.init(rawValue:)) : nil)
             let summary = try ingestor.run(into: log, rejects: rejectsOutput)
             rejectedTotal += summary.rejected
             Diagnostics.note(summary.line)
@@ -80,19 +93,25 @@ struct Ingestor {
     /// What the parsing thread hands over: drafts in file order, the retractions among them, the bad lines.
     struct Chunk: @unchecked Sendable {
         var drafts: [RecordDraft] = []
-        var retractions: [(index: Int, retraction: EventRetracted, id: EventID, line: Int, text: [UInt8])] = []
+        var retractions: [(index: Int, event: Event, line: Int, text: [UInt8])] = []
+        /// Personal data of a person already forgotten: acceptable only as a repeat of a stored event.
+        var forgotten: [(id: EventID, line: Int, message: String, text: [UInt8])] = []
         var rejects: [(line: Int, message: String, text: [UInt8])] = []
         var bytes = 0
     }
 
     let file: String
     let skipBad: Bool
-    private var retracted: Set<EventID>?
+    let vault: PersonalDataVault
+    let csvType: EventType?
+    private var rules = RetractionRules()
     static let chunkSize = 1000
 
-    init(file: String, skipBad: Bool) {
+    init(file: String, skipBad: Bool, vault: PersonalDataVault, csvType: EventType?) {
         self.file = file
         self.skipBad = skipBad
+        self.vault = vault
+        self.csvType = csvType
     }
 
     mutating func run(into log: FileLog, rejects: FileHandle?) throws -> Summary {
@@ -101,7 +120,9 @@ struct Ingestor {
         var progress = Progress(label: (file as NSString).lastPathComponent, totalBytes: size)
         var rejectLines: [UInt8] = []
         let channel = ChunkChannel(capacity: 4)
-        let producer = Thread { [file, skipBad] in Self.produce(file: file, skipBad: skipBad, into: channel) }
+        let producer = Thread { [file, skipBad, vault, csvType] in
+            Self.produce(file: file, skipBad: skipBad, csvType: csvType, vault: vault, into: channel)
+        }
         producer.stackSize = 8 << 20
         producer.start()
         defer { channel.cancel() }
@@ -115,17 +136,25 @@ struct Ingestor {
                     Self.appendReject(file: file, line: reject.line, error: reject.message, text: reject.text,
                                       to: &rejectLines)
                 }
+                for f in chunk.forgotten {
+                    if bulk.position(ofID: f.id.bytes) != nil {
+                        summary.duplicates += 1
+                        continue
+                    }
+                    guard skipBad else { throw CommandFailure(f.message, status: .rejected) }
+                    summary.rejected += 1
+                    Self.appendReject(file: file, line: f.line, error: f.message, text: f.text, to: &rejectLines)
+                }
                 var start = 0
                 for r in chunk.retractions {
                     try append(chunk.drafts[start..<r.index], bulk, &summary)
                     start = r.index + 1
-                    do {
-                        try checkRetraction(r.retraction, id: r.id, bulk: bulk, line: r.line)
-                        try append(chunk.drafts[r.index...r.index], bulk, &summary)
-                    } catch let error as RetractionError {
-                        guard skipBad else { throw CommandFailure(error.message, status: .rejected) }
+                    if let failure = try rules.check(r.event, bulk: bulk, file: file, line: r.line) {
+                        guard skipBad else { throw CommandFailure(failure, status: .rejected) }
                         summary.rejected += 1
-                        Self.appendReject(file: file, line: r.line, error: error.message, text: r.text, to: &rejectLines)
+                        Self.appendReject(file: file, line: r.line, error: failure, text: r.text, to: &rejectLines)
+                    } else {
+                        try append(chunk.drafts[r.index...r.index], bulk, &summary)
                     }
                 }
                 try append(chunk.drafts[start...], bulk, &summary)
@@ -138,40 +167,74 @@ struct Ingestor {
         return summary
     }
 
-    /// The parsing thread: lines to chunks of drafts, until the file ends, a line is bad (without --skip-bad),
-    /// or the consumer cancels.
-    private static func produce(file: String, skipBad: Bool, into channel: ChunkChannel) {
-        let parser = EventParser()
+    /// The parsing thread: lines (or CSV rows) to chunks of drafts, until the file ends, a line is bad (without
+    /// --skip-bad), or the consumer cancels. Personal data is sealed here, before it is encoded.
+    private static func produce(
+        file: String, skipBad: Bool, csvType: EventType?, vault: PersonalDataVault, into channel: ChunkChannel
+    ) {
         var chunk = Chunk()
         var buffer: [UInt8] = []
         chunk.drafts.reserveCapacity(chunkSize)
-        do {
-            try NDJSONReader.forEachLine(inFile: file) { lineNumber, line in
-                if channel.isCancelled { throw CancellationError() }
-                chunk.bytes += line.count + 1
-                do {
-                    let event = try parser.parse(line: line, lineNumber: lineNumber, file: file)
-                    if case .eventRetracted(let retraction) = event.data {
-                        chunk.retractions.append((chunk.drafts.count, retraction, event.id, lineNumber, Array(line)))
+
+        /// Takes one parsed (or rejected) line; false to stop.
+        func take(_ parsed: Result<Event, Error>, line: Int, text: UnsafeRawBufferPointer) -> Bool {
+            chunk.bytes += text.count + 1
+            do {
+                var event = try parsed.get()
+                if case .personalDataRecorded(let data) = event.data {
+                    if vault.isForgotten(data.personId) {
+                        chunk.forgotten.append((
+                            event.id, line,
+                            "\(file):\(line): data.personId: \"\(data.personId)\" is forgotten (SubjectForgotten); "
+                                + "their personal data cannot be recorded again", Array(text)))
+                        return flushIfFull()
                     }
-                    chunk.drafts.append(EventLog.draft(for: event, buffer: &buffer))
-                } catch {
-                    chunk.rejects.append((lineNumber, "\(error)", Array(line)))
-                    if !skipBad {
-                        channel.put(chunk)
-                        throw CancellationError()
-                    }
+                    event = try vault.seal(event)
                 }
-                if chunk.drafts.count >= chunkSize {
+                if case .eventRetracted = event.data {
+                    chunk.retractions.append((chunk.drafts.count, event, line, Array(text)))
+                }
+                chunk.drafts.append(EventLog.draft(for: event, buffer: &buffer))
+            } catch {
+                chunk.rejects.append((line, "\(error)", Array(text)))
+                if !skipBad {
                     channel.put(chunk)
-                    chunk = Chunk()
-                    chunk.drafts.reserveCapacity(chunkSize)
+                    return false
+                }
+            }
+            return flushIfFull()
+        }
+
+        func flushIfFull() -> Bool {
+            if chunk.drafts.count >= chunkSize {
+                channel.put(chunk)
+                chunk = Chunk()
+                chunk.drafts.reserveCapacity(chunkSize)
+            }
+            return !channel.isCancelled
+        }
+
+        do {
+            if let csvType {
+                let text = try String(contentsOfFile: file, encoding: .utf8)
+                var line = 1
+                try CSVEventReader(type: csvType).forEachEvent(in: text, file: file) { event in
+                    line += 1
+                    _ = take(.success(event), line: line, text: UnsafeRawBufferPointer(start: nil, count: 0))
+                }
+            } else {
+                let parser = EventParser()
+                try NDJSONReader.forEachLine(inFile: file) { lineNumber, line in
+                    let parsed = Result<Event, Error> { try parser.parse(line: line, lineNumber: lineNumber, file: file) }
+                    if !take(parsed, line: lineNumber, text: line) { throw CancellationError() }
                 }
             }
             channel.put(chunk)
             channel.finish(nil)
         } catch is CancellationError {
             channel.finish(nil)
+        } catch let error as EventValidationError {
+            channel.finish(CommandFailure(error.description, status: .rejected))
         } catch {
             channel.finish(CommandFailure("\(file): \(error)"))
         }
@@ -182,39 +245,6 @@ struct Ingestor {
         for outcome in try bulk.append(Array(drafts)) {
             if case .duplicate = outcome { summary.duplicates += 1 } else { summary.stored += 1 }
         }
-    }
-
-    struct RetractionError: Error {
-        var message: String
-    }
-
-    /// EVENTS.md: a retraction names an event stored earlier (also earlier in this file), not yet retracted,
-    /// and neither a retraction nor an erasure.
-    private mutating func checkRetraction(_ retraction: EventRetracted, id: EventID, bulk: BulkImport, line: Int) throws {
-        let target = retraction.eventId
-        func fail(_ rule: String) -> RetractionError {
-            RetractionError(message: "\(file):\(line): data.eventId: \"\(target)\" \(rule)")
-        }
-        if bulk.position(ofID: id.bytes) != nil { return }  // this very retraction is stored already
-        guard let position = bulk.position(ofID: target.bytes), let record = try bulk.record(at: position) else {
-            throw fail("is not a stored event")
-        }
-        let stored = try record.payload.withUnsafeBytes { try EventCodec.decode($0, id: target) }
-        switch stored.type {
-        case .eventRetracted: throw fail("is a retraction, which cannot be retracted")
-        case .subjectForgotten: throw fail("is an erasure (SubjectForgotten), which is final")
-        default: break
-        }
-        if retracted == nil {
-            var known = Set<EventID>()
-            try bulk.read(ReadRange(stream: "retractions")) { record in
-                if let id = EventID(bytes: record.id), case .eventRetracted(let r) = try EventCodec.decode(record.payload, id: id).data {
-                    known.insert(r.eventId)
-                }
-            }
-            retracted = known
-        }
-        guard retracted!.insert(target).inserted else { throw fail("is retracted already") }
     }
 
     private static func appendReject(file: String, line: Int, error: String, text: [UInt8],

@@ -28,6 +28,9 @@ struct ReadCommand: ParsableCommand {
     @Option(help: "Only events of this type (repeatable).")
     var type: [String] = []
 
+    @Flag(help: "Show sealed personal data in clear (never for a forgotten person).")
+    var revealPersonalData = false
+
     func run() throws {
         let types = try Set(type.map { name in
             guard let t = EventType(rawValue: name) else {
@@ -39,13 +42,26 @@ struct ReadCommand: ParsableCommand {
         let range = ReadRange(
             positions: from..<(until.map { $0 + 1 } ?? .max), since: try Self.instant(since, "--since"),
             before: try Self.instant(untilTime, "--until-time"), stream: stream)
-        let log = try FileLog(directory: try storeOptions.directory(), options: .reading)
+        let directory = try storeOptions.directory()
+        let log = try FileLog(directory: directory, options: .reading)
+        let vault = try EventLog.vault(directory)
         var out = StandardOutput()
         try log.read(range) { record in
-            let event = try EventLog.decode(record)
+            var event = try EventLog.decode(record)
             if !types.isEmpty && !types.contains(event.type) { return }
+            var readOut = SealedReadOut.sealed
+            if case .sealedPersonalData(let sealed) = event.data {
+                if vault.isForgotten(sealed.personId) {
+                    readOut = .forgotten
+                } else if revealPersonalData {
+                    switch try vault.unseal(event) {
+                    case .clear(let data): event.data = .personalDataRecorded(data)
+                    case .forgotten: readOut = .forgotten
+                    }
+                }
+            }
             out.withBuffer { buffer in
-                event.writeNDJSON(into: &buffer)
+                event.writeNDJSON(into: &buffer, sealedAs: readOut)
                 buffer.removeLast()  // the closing brace: the store's fields follow
                 buffer.append(contentsOf: #","position":"#.utf8)
                 buffer.append(contentsOf: String(record.position).utf8)

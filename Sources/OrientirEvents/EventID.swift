@@ -1,0 +1,91 @@
+/// The envelope `id`: a UUID, held as 16 bytes and written in lowercase canonical form (8-4-4-4-12).
+public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The first eight bytes, big-endian.
+    public let high: UInt64
+    /// The last eight bytes, big-endian.
+    public let low: UInt64
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// Reads 16 bytes in network order; `nil` if there are not exactly 16.
+    public init?(bytes: some Collection<UInt8>) {
+        guard bytes.count == 16 else { return nil }
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for (index, byte) in bytes.enumerated() {
+            if index < 8 { high = high << 8 | UInt64(byte) } else { low = low << 8 | UInt64(byte) }
+        }
+        self.init(high: high, low: low)
+    }
+
+    /// Parses the lowercase canonical form, e.g. `5f0c8a9e-2b1d-4c55-9a51-0c7e3f0b9a10`.
+    public init?(_ text: String) {
+        var text = text
+        guard let id = text.withUTF8({ EventID(utf8: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = id
+    }
+
+    init?(utf8 text: UnsafeRawBufferPointer) {
+        guard text.count == 36, text[8] == UInt8(ascii: "-"), text[13] == UInt8(ascii: "-"),
+            text[18] == UInt8(ascii: "-"), text[23] == UInt8(ascii: "-")
+        else { return nil }
+        // Hex digits of the five groups; any byte that is not a lowercase hex digit sets bit 4 of `invalid`.
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var invalid: UInt8 = 0
+        @inline(__always) func nibble(_ byte: UInt8) -> UInt64 {
+            let digit = byte &- UInt8(ascii: "0")
+            let letter = byte &- UInt8(ascii: "a")
+            let value: UInt8 = digit < 10 ? digit : (letter < 6 ? letter &+ 10 : 0x10)
+            invalid |= value
+            return UInt64(value & 0xF)
+        }
+        for index in 0..<8 { high = high << 4 | nibble(text[index]) }
+        for index in 9..<13 { high = high << 4 | nibble(text[index]) }
+        for index in 14..<18 { high = high << 4 | nibble(text[index]) }
+        for index in 19..<23 { low = low << 4 | nibble(text[index]) }
+        for index in 24..<36 { low = low << 4 | nibble(text[index]) }
+        guard invalid & 0x10 == 0 else { return nil }
+        self.init(high: high, low: low)
+    }
+
+    /// The 16 bytes in network order, as the log record carries them.
+    public var bytes: [UInt8] {
+        var result = [UInt8](repeating: 0, count: 16)
+        for index in 0..<8 {
+            result[index] = UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64(index)))
+            result[index + 8] = UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64(index)))
+        }
+        return result
+    }
+
+    public var description: String {
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            write(into: UnsafeMutableRawBufferPointer(buffer))
+            return 36
+        }
+    }
+
+    /// Writes the 36 characters of the canonical form.
+    func write(into buffer: UnsafeMutableRawBufferPointer) {
+        let digits: StaticString = "0123456789abcdef"
+        var output = 0
+        for nibbleIndex in 0..<32 {
+            if nibbleIndex == 8 || nibbleIndex == 12 || nibbleIndex == 16 || nibbleIndex == 20 {
+                buffer[output] = UInt8(ascii: "-")
+                output += 1
+            }
+            let word = nibbleIndex < 16 ? high : low
+            let shift = UInt64(60 - 4 * (nibbleIndex % 16))
+            buffer[output] = digits.utf8Start[Int((word >> shift) & 0xF)]
+            output += 1
+        }
+    }
+
+    public static func < (lhs: EventID, rhs: EventID) -> Bool {
+        (lhs.high, lhs.low) < (rhs.high, rhs.low)
+    }
+}

@@ -1,0 +1,1 @@
+// OrientirFootprints: see the issue note; filled in by the projections work.

@@ -1,0 +1,79 @@
+import OrientirEvents
+
+/// A read model folded from the log: a stable name, a version, and an explicit fold over events.
+///
+/// ```swift
+/// struct TrialCount: Projection {
+///     static let name = "trial-count"
+///     static let version = 1
+///     var count = 0
+///     init() {}
+///     mutating func apply(_ logged: LoggedEvent) {
+///         switch logged.event.data {
+///         case .careerTrialCompleted: count += 1
+///         default: break
+///         }
+///     }
+///     …
+/// }
+/// ```
+///
+/// The fold must be deterministic: the same events in the same order give the same state. Retracted events never
+/// reach `apply`; the engine leaves them out (READ_MODELS.md rule 1), so no projection can forget them.
+public protocol Projection {
+    /// Stable name: the snapshot files are `<name>.v<version>.snapshot`.
+    static var name: String { get }
+    /// Bumped whenever the fold or the snapshot layout changes; a new version is rebuilt, never mixed with the old.
+    static var version: Int { get }
+    /// Whether rebuilds leave periodic snapshots for fast as-of reads (off for models whose snapshot is as large
+    /// as the log itself).
+    static var keepsPeriodicSnapshots: Bool { get }
+
+    /// The state before any event.
+    init()
+    /// Folds one non-retracted event.
+    mutating func apply(_ logged: LoggedEvent)
+    /// Writes the whole state.
+    func writeSnapshot(to writer: inout SnapshotWriter)
+    /// Reads a state written by `writeSnapshot` of the same version.
+    init(snapshot reader: inout SnapshotReader) throws(ProjectionError)
+}
+
+extension Projection {
+    public static var keepsPeriodicSnapshots: Bool { true }
+}
+
+/// One record of the log as a projection sees it: decoded once, with where and when it was stored.
+public struct LoggedEvent {
+    /// The record's log position.
+    public let position: UInt64
+    /// When it was appended, microseconds since the epoch.
+    public let recordedAt: Int64
+    public let event: Event
+    /// The record's encoded payload (``EventCodec``); valid only during `apply`.
+    public let payload: UnsafeRawBufferPointer
+
+    public init(position: UInt64, recordedAt: Int64, event: Event, payload: UnsafeRawBufferPointer) {
+        self.position = position
+        self.recordedAt = recordedAt
+        self.event = event
+        self.payload = payload
+    }
+}
+
+/// Where a fold stops: the head of the log, a log position (inclusive), or a `recordedAt` instant (inclusive).
+public enum Cut: Sendable, Hashable, CustomStringConvertible {
+    case head
+    /// Folds positions 0…P.
+    case position(UInt64)
+    /// Folds the positions whose `recordedAt` ≤ T (µs since the epoch).
+    case recordedAt(Int64)
+
+    public var description: String {
+        switch self {
+        case .head: "head"
+        case .position(let p): "position \(p)"
+        case .recordedAt(let t): "recordedAt \(t)"
+        }
+    }
+}

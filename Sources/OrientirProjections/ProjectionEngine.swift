@@ -1,0 +1,306 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import OrientirEvents
+import OrientirLog
+
+/// Feeds projections from an ``EventStore``: each record decoded once and given to every projection in one pass,
+/// retractions applied by the engine, checkpoints and periodic snapshots kept in a ``SnapshotDirectory``.
+///
+/// ```swift
+/// let engine = ProjectionEngine(store: log, snapshots: SnapshotDirectory(store: "/data/penza"))
+/// let facts = ProjectionSlot<IndicatorFacts>()
+/// try engine.catchUp([facts])                      // from the last checkpoint to the head
+/// let earlier = ProjectionSlot<IndicatorFacts>()
+/// try engine.fold([earlier], asOf: .position(1_000)) // exactly a fresh fold of 0…1000
+/// ```
+///
+/// Retractions (READ_MODELS.md rule 1): a fold ending at `end` leaves out every event retracted by a retraction
+/// below `end`, over the whole fold. A snapshot records which events it left out and which retractions it knew,
+/// so it is used only where it equals a fresh fold; otherwise the engine falls back to an older one or to zero.
+public struct ProjectionEngine: Sendable {
+    public let store: any EventStore
+    public let snapshots: SnapshotDirectory?
+    /// Rebuilds and catch-ups leave a periodic snapshot every this many positions.
+    public var snapshotInterval: UInt64
+
+    public init(store: any EventStore, snapshots: SnapshotDirectory? = nil, snapshotInterval: UInt64 = 100_000) {
+        self.store = store
+        self.snapshots = snapshots
+        self.snapshotInterval = max(1, snapshotInterval)
+    }
+
+    /// What a fold did.
+    public struct FoldReport: Sendable {
+        /// Records read (retracted ones included).
+        public var records: UInt64 = 0
+        /// The fold now covers `0..<end`.
+        public var end: UInt64 = 0
+        public var seconds: Double = 0
+        /// Projections that had to start again from zero because a snapshot did not hold.
+        public var restarted: [String] = []
+
+        public var eventsPerSecond: Double { seconds > 0 ? Double(records) / seconds : 0 }
+    }
+
+    /// Progress of a long fold: records done and to do.
+    public typealias ProgressHandler = (_ done: UInt64, _ total: UInt64) -> Void
+
+    // MARK: - Entry points
+
+    /// Folds from zero to the head, writing periodic snapshots and the checkpoint of each projection.
+    @discardableResult
+    public func rebuild(_ targets: [any FoldTarget], progress: ProgressHandler? = nil) throws(ProjectionError)
+        -> FoldReport
+    {
+        for target in targets {
+            target.reset()
+            snapshots?.removeStale(target.projectionName, keepingVersion: target.projectionVersion, periodic: true)
+        }
+        return try advance(targets, to: try end(of: .head), useSnapshots: false, write: true, progress: progress)
+    }
+
+    /// Brings the projections to the head: from their state in memory, else from their checkpoint (or an older
+    /// snapshot, or zero) when it still holds; writes the new checkpoint when `save`.
+    @discardableResult
+    public func catchUp(_ targets: [any FoldTarget], save: Bool = true, progress: ProgressHandler? = nil)
+        throws(ProjectionError) -> FoldReport
+    {
+        try advance(targets, to: try end(of: .head), useSnapshots: true, write: save, progress: progress)
+    }
+
+    /// Folds the projections as of `cut`, starting from the nearest snapshot that holds there; writes nothing.
+    @discardableResult
+    public func fold(_ targets: [any FoldTarget], asOf cut: Cut) throws(ProjectionError) -> FoldReport {
+        for target in targets { target.reset() }
+        return try advance(targets, to: try end(of: cut), useSnapshots: true, write: false, progress: nil)
+    }
+
+    /// The exclusive end position of a cut: `P + 1` for a position (at most the head), the first position
+    /// recorded after `T` for an instant.
+    public func end(of cut: Cut) throws(ProjectionError) -> UInt64 {
+        let head: UInt64
+        do { head = try store.head().endPosition } catch { throw ProjectionError(.log, error.description) }
+        switch cut {
+        case .head:
+            return head
+        case .position(let position):
+            return position >= head ? head : position + 1
+        case .recordedAt(let instant):
+            var first = head
+            do {
+                try store.read(ReadRange(since: instant == .max ? .max : instant + 1)) { record in
+                    first = record.position
+                    throw StopReading()
+                }
+            } catch is StopReading {
+            } catch {
+                throw ProjectionError(.log, "\(error)")
+            }
+            return first
+        }
+    }
+
+    // MARK: - The fold
+
+    private struct StopReading: Error {}
+
+    private func advance(
+        _ targets: [any FoldTarget], to end: UInt64, useSnapshots: Bool, write: Bool, progress: ProgressHandler?
+    ) throws(ProjectionError) -> FoldReport {
+        let started = Self.now()
+        for target in targets where target.point.next > end { target.reset() }
+        if useSnapshots {
+            for target in targets where target.point.next == 0 { loadBestSnapshot(target, end: end) }
+        }
+        let retractions = try self.retractions(below: end, known: targets.map(\.point))
+        var report = FoldReport()
+        var pending = targets
+        for attempt in 0..<2 {
+            // A snapshot that left out an event a retraction at or after `end` removes is not this fold.
+            for target in pending where target.point.skipped.contains(where: { $0.retractionPosition >= end }) {
+                target.reset()
+            }
+            let invalid = try run(pending, to: end, retractions: retractions, write: write, report: &report,
+                                  progress: progress)
+            guard !invalid.isEmpty else { break }
+            precondition(attempt == 0, "a fold from zero cannot miss a retracted event")
+            for target in invalid {
+                target.reset()
+                report.restarted.append(target.projectionName)
+            }
+            pending = invalid
+        }
+        if write, let snapshots {
+            for target in targets {
+                try snapshots.write(
+                    path: snapshots.checkpointPath(target.projectionName, version: target.projectionVersion),
+                    name: target.projectionName, version: target.projectionVersion, point: target.point,
+                    body: target.snapshotBody())
+            }
+        }
+        report.end = end
+        report.seconds = Self.now() - started
+        return report
+    }
+
+    /// One pass over `min(next)..<end`; returns the targets whose starting snapshot turned out not to hold.
+    private func run(
+        _ targets: [any FoldTarget], to end: UInt64, retractions: [FoldPoint.Retraction], write: Bool,
+        report: inout FoldReport, progress: ProgressHandler?
+    ) throws(ProjectionError) -> [any FoldTarget] {
+        let starts = targets.map(\.point.next)
+        guard let start = starts.min(), start < end else {
+            for target in targets { finish(target, end: end, retractions: retractions) }
+            return []
+        }
+        var removedBy: [EventID: UInt64] = [:]
+        for retraction in retractions { removedBy[retraction.target] = retraction.position }
+        var seenAt: [EventID: UInt64] = [:]
+        let periodic = write && snapshots != nil
+        var done: UInt64 = 0
+        let total = end - start
+        do {
+            try store.read(ReadRange(positions: start..<end)) { record in
+                guard let id = EventID(bytes: record.id) else {
+                    throw ProjectionError(.undecodable, "record id of \(record.id.count) bytes is not an event id",
+                                          position: record.position)
+                }
+                done += 1
+                if let progress, done & 0xFFFF == 0 { progress(done, total) }
+                if !removedBy.isEmpty, let retractionPosition = removedBy[id] {
+                    seenAt[id] = record.position
+                    for target in targets where target.point.next <= record.position {
+                        target.point.skipped.append(
+                            .init(target: id, position: record.position, retractionPosition: retractionPosition))
+                        target.point.next = record.position + 1
+                        target.point.lastRecordedAt = record.recordedAt
+                    }
+                } else {
+                    let event: Event
+                    do {
+                        event = try EventCodec.decode(record.payload, id: id)
+                    } catch {
+                        throw ProjectionError(.undecodable, "\(error)", position: record.position)
+                    }
+                    let logged = LoggedEvent(position: record.position, recordedAt: record.recordedAt, event: event,
+                                             payload: record.payload)
+                    for target in targets where target.point.next <= record.position {
+                        target.apply(logged)
+                        target.point.next = record.position + 1
+                        target.point.lastRecordedAt = record.recordedAt
+                    }
+                }
+                if periodic, (record.position + 1) % snapshotInterval == 0, record.position + 1 < end {
+                    try writePeriodic(targets, retractions: retractions, end: end)
+                }
+            }
+        } catch let error as ProjectionError {
+            throw error
+        } catch {
+            throw ProjectionError(.log, "\(error)")
+        }
+        progress?(total, total)
+        report.records += done
+        var invalid: [any FoldTarget] = []
+        for (target, targetStart) in zip(targets, starts) {
+            // Every retraction's target must be left out where this target's fold left it out: either before its
+            // start (recorded in its snapshot) or met since.
+            let skippedBefore = Set(target.point.skipped.lazy.filter { $0.position < targetStart }.map(\.target))
+            let holds = retractions.allSatisfy { retraction in
+                if skippedBefore.contains(retraction.target) { return true }
+                if let at = seenAt[retraction.target] { return at >= targetStart }
+                return targetStart == 0  // never stored: nothing to leave out (only a hand-built store has this)
+            }
+            if holds {
+                finish(target, end: end, retractions: retractions)
+            } else {
+                invalid.append(target)
+            }
+        }
+        return invalid
+    }
+
+    private func finish(_ target: any FoldTarget, end: UInt64, retractions: [FoldPoint.Retraction]) {
+        target.point.next = end
+        target.point.horizon = end
+        target.point.retractions = retractions
+    }
+
+    private func writePeriodic(_ targets: [any FoldTarget], retractions: [FoldPoint.Retraction], end: UInt64)
+        throws(ProjectionError)
+    {
+        guard let snapshots else { return }
+        for target in targets where target.keepsPeriodicSnapshots {
+            var point = target.point
+            point.horizon = end
+            point.retractions = retractions
+            try snapshots.write(
+                path: snapshots.periodicPath(target.projectionName, version: target.projectionVersion, next: point.next),
+                name: target.projectionName, version: target.projectionVersion, point: point,
+                body: target.snapshotBody())
+        }
+    }
+
+    /// Every retraction below `end`: what the states already know, plus a pass over the `retractions` stream for
+    /// the rest.
+    private func retractions(below end: UInt64, known points: [FoldPoint]) throws(ProjectionError)
+        -> [FoldPoint.Retraction]
+    {
+        let base = points.max { $0.horizon < $1.horizon } ?? .zero
+        var list = base.retractions.filter { $0.position < end }
+        guard base.horizon < end else { return list }
+        do {
+            try store.read(ReadRange(positions: base.horizon..<end, stream: "retractions")) { record in
+                guard let id = EventID(bytes: record.id) else { return }
+                let event: Event
+                do {
+                    event = try EventCodec.decode(record.payload, id: id)
+                } catch {
+                    throw ProjectionError(.undecodable, "\(error)", position: record.position)
+                }
+                if case .eventRetracted(let retraction) = event.data {
+                    list.append(.init(position: record.position, target: retraction.eventId))
+                }
+            }
+        } catch let error as ProjectionError {
+            throw error
+        } catch {
+            throw ProjectionError(.log, "\(error)")
+        }
+        return list
+    }
+
+    /// Loads the newest snapshot at or before `end` that can hold there (checkpoint first, then periodic ones).
+    private func loadBestSnapshot(_ target: any FoldTarget, end: UInt64) {
+        guard let snapshots else { return }
+        let name = target.projectionName
+        let version = target.projectionVersion
+        var candidates: [(next: UInt64, path: String)] = snapshots.periodicSnapshots(name, version: version)
+        let checkpoint = snapshots.checkpointPath(name, version: version)
+        if let point = snapshots.readPoint(path: checkpoint, name: name, version: version) {
+            candidates.append((point.next, checkpoint))
+        }
+        for candidate in candidates.sorted(by: { $0.next > $1.next }) where candidate.next <= end {
+            guard let point = snapshots.readPoint(path: candidate.path, name: name, version: version),
+                point.next == candidate.next, !point.skipped.contains(where: { $0.retractionPosition >= end })
+            else { continue }
+            do {
+                let (loaded, reader0) = try snapshots.read(path: candidate.path, name: name, version: version)
+                var reader = reader0
+                try target.loadSnapshot(point: loaded, reader: &reader)
+                return
+            } catch {
+                target.reset()
+            }
+        }
+    }
+
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}

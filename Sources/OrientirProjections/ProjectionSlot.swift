@@ -1,0 +1,53 @@
+/// A projection's state being folded, with how far it went: what the engine feeds.
+///
+/// ```swift
+/// let trials = ProjectionSlot<TrialCount>()
+/// try engine.catchUp([trials])
+/// print(trials.state.count, trials.point.lastPosition ?? "-")
+/// ```
+public protocol FoldTarget: AnyObject {
+    var projectionName: String { get }
+    var projectionVersion: Int { get }
+    var keepsPeriodicSnapshots: Bool { get }
+    /// How far the state goes and which retractions it took in.
+    var point: FoldPoint { get set }
+    /// Folds one event into the state.
+    func apply(_ logged: LoggedEvent)
+    /// Back to the state before any event.
+    func reset()
+    func snapshotBody() -> [UInt8]
+    func loadSnapshot(point: FoldPoint, reader: inout SnapshotReader) throws(ProjectionError)
+}
+
+public final class ProjectionSlot<P: Projection>: FoldTarget {
+    public private(set) var state: P
+    public var point: FoldPoint = .zero
+
+    public init() {
+        state = P()
+    }
+
+    public var projectionName: String { P.name }
+    public var projectionVersion: Int { P.version }
+    public var keepsPeriodicSnapshots: Bool { P.keepsPeriodicSnapshots }
+
+    public func apply(_ logged: LoggedEvent) {
+        state.apply(logged)
+    }
+
+    public func reset() {
+        state = P()
+        point = .zero
+    }
+
+    public func snapshotBody() -> [UInt8] {
+        var writer = SnapshotWriter()
+        state.writeSnapshot(to: &writer)
+        return writer.bytes
+    }
+
+    public func loadSnapshot(point: FoldPoint, reader: inout SnapshotReader) throws(ProjectionError) {
+        state = try P(snapshot: &reader)
+        self.point = point
+    }
+}

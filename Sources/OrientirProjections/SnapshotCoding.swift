@@ -1,0 +1,133 @@
+import OrientirEvents
+
+/// Appends a projection state as bytes: little-endian integers, length-prefixed strings and flat arrays.
+public struct SnapshotWriter {
+    public private(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    public mutating func int(_ value: Int) { pod(Int64(value)) }
+    public mutating func uint64(_ value: UInt64) { pod(value) }
+    public mutating func int64(_ value: Int64) { pod(value) }
+    public mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    public mutating func double(_ value: Double) { pod(value.bitPattern) }
+
+    public mutating func string(_ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            int(utf8.count)
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    public mutating func strings(_ values: [String]) {
+        int(values.count)
+        for value in values { string(value) }
+    }
+
+    public mutating func eventID(_ id: EventID) {
+        pod(id.high)
+        pod(id.low)
+    }
+
+    /// A flat array of plain values, copied as their bytes.
+    public mutating func array<T: BitwiseCopyable>(_ values: [T]) {
+        int(values.count)
+        values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func raw(_ values: [UInt8]) {
+        int(values.count)
+        bytes.append(contentsOf: values)
+    }
+
+    private mutating func pod<T: FixedWidthInteger>(_ value: T) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+}
+
+/// Reads what a ``SnapshotWriter`` wrote, checking every length against the bytes left.
+public struct SnapshotReader {
+    private let bytes: [UInt8]
+    public private(set) var offset: Int
+
+    public init(bytes: [UInt8], offset: Int = 0) {
+        self.bytes = bytes
+        self.offset = offset
+    }
+
+    public var isAtEnd: Bool { offset == bytes.count }
+
+    public mutating func int() throws(ProjectionError) -> Int {
+        let value = try int64()
+        guard value >= Int64(Int.min) else { throw truncated() }
+        return Int(value)
+    }
+
+    public mutating func uint64() throws(ProjectionError) -> UInt64 { try pod(UInt64.self) }
+    public mutating func int64() throws(ProjectionError) -> Int64 { try pod(Int64.self) }
+    public mutating func double() throws(ProjectionError) -> Double { Double(bitPattern: try pod(UInt64.self)) }
+
+    public mutating func bool() throws(ProjectionError) -> Bool {
+        guard offset < bytes.count else { throw truncated() }
+        offset += 1
+        return bytes[offset - 1] != 0
+    }
+
+    public mutating func string() throws(ProjectionError) -> String {
+        let count = try length(elementSize: 1)
+        let text = String(decoding: bytes[offset..<offset + count], as: UTF8.self)
+        offset += count
+        return text
+    }
+
+    public mutating func strings() throws(ProjectionError) -> [String] {
+        let count = try int()
+        guard count >= 0, count <= bytes.count - offset else { throw truncated() }
+        var values: [String] = []
+        values.reserveCapacity(count)
+        for _ in 0..<count { values.append(try string()) }
+        return values
+    }
+
+    public mutating func eventID() throws(ProjectionError) -> EventID {
+        EventID(high: try pod(UInt64.self), low: try pod(UInt64.self))
+    }
+
+    public mutating func array<T: BitwiseCopyable>(of type: T.Type = T.self) throws(ProjectionError) -> [T] {
+        let count = try length(elementSize: MemoryLayout<T>.stride)
+        let start = offset
+        offset += count * MemoryLayout<T>.stride
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            bytes.withUnsafeBytes { source in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: source[start..<start + count * MemoryLayout<T>.stride]))
+            }
+            initialized = count
+        }
+    }
+
+    public mutating func raw() throws(ProjectionError) -> [UInt8] {
+        let count = try length(elementSize: 1)
+        defer { offset += count }
+        return Array(bytes[offset..<offset + count])
+    }
+
+    private mutating func length(elementSize: Int) throws(ProjectionError) -> Int {
+        let count = try int()
+        guard count >= 0, count <= (bytes.count - offset) / max(elementSize, 1) else { throw truncated() }
+        return count
+    }
+
+    private mutating func pod<T: FixedWidthInteger>(_ type: T.Type) throws(ProjectionError) -> T {
+        let size = MemoryLayout<T>.size
+        guard bytes.count - offset >= size else { throw truncated() }
+        let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) }
+        offset += size
+        return T(littleEndian: value)
+    }
+
+    private func truncated() -> ProjectionError {
+        ProjectionError(.badSnapshot, "snapshot ends early or holds an impossible length at byte \(offset)")
+    }
+}

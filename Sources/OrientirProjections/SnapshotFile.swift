@@ -1,0 +1,253 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import OrientirEvents
+
+/// What a snapshot says about the fold it holds: how far it went and which retractions it knew.
+public struct FoldPoint: Sendable, Hashable {
+    /// The fold covers positions `0..<next`.
+    public var next: UInt64
+    /// `recordedAt` of the last record folded (nil before any).
+    public var lastRecordedAt: Int64?
+    /// Every retraction at a position below `horizon` is listed in `retractions`.
+    public var horizon: UInt64
+    /// Retractions known to the fold: (retraction's position, retracted id), in position order.
+    public var retractions: [Retraction]
+    /// Events below `next` the fold left out, with the position of the retraction that removed each.
+    public var skipped: [Skipped]
+
+    public struct Retraction: Sendable, Hashable {
+        public var position: UInt64
+        public var target: EventID
+    }
+
+    public struct Skipped: Sendable, Hashable {
+        public var target: EventID
+        public var position: UInt64
+        public var retractionPosition: UInt64
+    }
+
+    public static let zero = FoldPoint(next: 0, lastRecordedAt: nil, horizon: 0, retractions: [], skipped: [])
+
+    /// The last position folded, nil before any.
+    public var lastPosition: UInt64? { next == 0 ? nil : next - 1 }
+}
+
+/// Snapshot files: `<name>.v<version>.snapshot` (the checkpoint) and `<name>.v<version>.at-<position>.snapshot`
+/// (periodic, for as-of reads), each written whole or not at all (temp file, fsync, rename).
+///
+/// Layout: magic `ORSNAP01`, header length, header (name, version, fold point), body (the projection's state).
+public struct SnapshotDirectory: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// `<store>/projections`.
+    public init(store: String) {
+        self.init(path: store + "/projections")
+    }
+
+    static let magic: [UInt8] = Array("ORSNAP01".utf8)
+
+    public func checkpointPath(_ name: String, version: Int) -> String {
+        "\(path)/\(name).v\(version).snapshot"
+    }
+
+    public func periodicPath(_ name: String, version: Int, next: UInt64) -> String {
+        let digits = String(next)
+        return "\(path)/\(name).v\(version).at-\(String(repeating: "0", count: max(0, 20 - digits.count)) + digits).snapshot"
+    }
+
+    /// Writes a snapshot atomically.
+    public func write(path file: String, name: String, version: Int, point: FoldPoint, body: [UInt8])
+        throws(ProjectionError)
+    {
+        try SnapshotDirectory.makeDirectory(path)
+        var header = SnapshotWriter()
+        header.string(name)
+        header.int(version)
+        Self.write(point, to: &header)
+        var head = SnapshotWriter()
+        head.int(header.bytes.count)
+        try FileIO.writeAtomically(file, [Self.magic, head.bytes, header.bytes, body])
+    }
+
+    /// The fold point of a snapshot file, read without its body; nil if the file is not a snapshot of that name.
+    public func readPoint(path file: String, name: String, version: Int) -> FoldPoint? {
+        guard let prefix = try? FileIO.read(file, limit: 16), prefix.count == 16,
+            Array(prefix[0..<8]) == Self.magic
+        else { return nil }
+        var lengthReader = SnapshotReader(bytes: Array(prefix[8..<16]))
+        guard let length = try? lengthReader.int(), length >= 0, length < 1 << 30,
+            let bytes = try? FileIO.read(file, limit: 16 + length), bytes.count == 16 + length
+        else { return nil }
+        var reader = SnapshotReader(bytes: bytes, offset: 16)
+        guard (try? reader.string()) == name, (try? reader.int()) == version else { return nil }
+        return try? Self.readPoint(&reader)
+    }
+
+    /// The fold point and a reader positioned at the body.
+    public func read(path file: String, name: String, version: Int) throws(ProjectionError)
+        -> (FoldPoint, SnapshotReader)
+    {
+        let bytes = try FileIO.read(file, limit: nil)
+        guard bytes.count >= 16, Array(bytes[0..<8]) == Self.magic else {
+            throw ProjectionError(.badSnapshot, "not a snapshot file", path: file)
+        }
+        var reader = SnapshotReader(bytes: bytes, offset: 8)
+        _ = try reader.int()
+        guard try reader.string() == name, try reader.int() == version else {
+            throw ProjectionError(.badSnapshot, "snapshot of another projection or version", path: file)
+        }
+        let point = try Self.readPoint(&reader)
+        return (point, reader)
+    }
+
+    /// The periodic snapshot files of a projection, by position.
+    public func periodicSnapshots(_ name: String, version: Int) -> [(next: UInt64, path: String)] {
+        let prefix = "\(name).v\(version).at-"
+        return FileIO.list(path).compactMap { file in
+            guard file.hasPrefix(prefix), file.hasSuffix(".snapshot") else { return nil }
+            let digits = file.dropFirst(prefix.count).dropLast(".snapshot".count)
+            guard let next = UInt64(digits) else { return nil }
+            return (next, "\(path)/\(file)")
+        }.sorted { $0.next < $1.next }
+    }
+
+    /// Removes every snapshot of `name` whose version is not `version`, and, when `periodic`, its periodic ones.
+    public func removeStale(_ name: String, keepingVersion version: Int, periodic: Bool) {
+        for file in FileIO.list(path) where file.hasPrefix(name + ".v") && file.hasSuffix(".snapshot") {
+            let current = file.hasPrefix("\(name).v\(version).")
+            if !current || (periodic && file.hasPrefix("\(name).v\(version).at-")) {
+                FileIO.remove("\(path)/\(file)")
+            }
+        }
+    }
+
+    private static func write(_ point: FoldPoint, to writer: inout SnapshotWriter) {
+        writer.uint64(point.next)
+        writer.bool(point.lastRecordedAt != nil)
+        writer.int64(point.lastRecordedAt ?? 0)
+        writer.uint64(point.horizon)
+        writer.int(point.retractions.count)
+        for retraction in point.retractions {
+            writer.uint64(retraction.position)
+            writer.eventID(retraction.target)
+        }
+        writer.int(point.skipped.count)
+        for skipped in point.skipped {
+            writer.eventID(skipped.target)
+            writer.uint64(skipped.position)
+            writer.uint64(skipped.retractionPosition)
+        }
+    }
+
+    private static func readPoint(_ reader: inout SnapshotReader) throws(ProjectionError) -> FoldPoint {
+        let next = try reader.uint64()
+        let hasRecordedAt = try reader.bool()
+        let recordedAt = try reader.int64()
+        let horizon = try reader.uint64()
+        var retractions: [FoldPoint.Retraction] = []
+        for _ in 0..<max(0, try reader.int()) {
+            retractions.append(.init(position: try reader.uint64(), target: try reader.eventID()))
+        }
+        var skipped: [FoldPoint.Skipped] = []
+        for _ in 0..<max(0, try reader.int()) {
+            skipped.append(.init(target: try reader.eventID(), position: try reader.uint64(),
+                                 retractionPosition: try reader.uint64()))
+        }
+        return FoldPoint(next: next, lastRecordedAt: hasRecordedAt ? recordedAt : nil, horizon: horizon,
+                         retractions: retractions, skipped: skipped)
+    }
+
+    private static func makeDirectory(_ path: String) throws(ProjectionError) {
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw ProjectionError(.io, "cannot create the snapshot directory: errno \(errno)", path: path)
+        }
+    }
+}
+
+/// The few POSIX file operations snapshots need.
+enum FileIO {
+    /// Writes the parts to a temp file, fsyncs it, renames it over `path` and fsyncs the directory.
+    static func writeAtomically(_ path: String, _ parts: [[UInt8]]) throws(ProjectionError) {
+        let temp = path + ".tmp-\(getpid())"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw ProjectionError(.io, "cannot create: errno \(errno)", path: temp) }
+        var failed: Int32 = 0
+        for part in parts where failed == 0 {
+            part.withUnsafeBytes { buffer in
+                var done = 0
+                while done < buffer.count {
+                    let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failed = errno
+                        return
+                    }
+                    done += n
+                }
+            }
+        }
+        if failed == 0 && fsync(fd) != 0 { failed = errno }
+        close(fd)
+        guard failed == 0, rename(temp, path) == 0 else {
+            let error = failed != 0 ? failed : errno
+            unlink(temp)
+            throw ProjectionError(.io, "cannot write: errno \(error)", path: path)
+        }
+        let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        let dirFD = open(directory.isEmpty ? "." : directory, O_RDONLY)
+        if dirFD >= 0 {
+            fsync(dirFD)
+            close(dirFD)
+        }
+    }
+
+    /// The file's bytes, or its first `limit` bytes.
+    static func read(_ path: String, limit: Int?) throws(ProjectionError) -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw ProjectionError(.io, "cannot open: errno \(errno)", path: path) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ProjectionError(.io, "cannot stat: errno \(errno)", path: path) }
+        let size = min(Int(info.st_size), limit ?? Int.max)
+        var failed: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var done = 0
+            while done < size {
+                let n = pread(fd, buffer.baseAddress! + done, size - done, off_t(done))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 {
+                    failed = n < 0 ? errno : 0
+                    break
+                }
+                done += n
+            }
+            initialized = done
+        }
+        guard failed == 0 else { throw ProjectionError(.io, "cannot read: errno \(failed)", path: path) }
+        return bytes
+    }
+
+    static func list(_ directory: String) -> [String] {
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    static func remove(_ path: String) { unlink(path) }
+
+    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+}
