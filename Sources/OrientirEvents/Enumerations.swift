@@ -9,8 +9,22 @@ where RawValue == String, AllCases == [Self] {
 extension CatalogEnum {
     public var description: String { rawValue }
 
+    /// The position in `allCases`. A catalog enum has no payloads and 2…256 cases, so its in-memory
+    /// representation is exactly its one-byte case index in declaration (= `allCases`) order.
+    @inline(__always)
     var ordinal: UInt8 {
-        UInt8(Self.allCases.firstIndex(of: self)!)
+        if MemoryLayout<Self>.size == 1 { return unsafeBitCast(self, to: UInt8.self) }
+        return UInt8(Self.allCases.firstIndex(of: self)!)
+    }
+
+    /// The case at `ordinal`, which must be below the number of cases.
+    @inline(__always)
+    init(validOrdinal ordinal: UInt8) {
+        if MemoryLayout<Self>.size == 1 {
+            self = unsafeBitCast(ordinal, to: Self.self)
+        } else {
+            self = Self.allCases[Int(ordinal)]
+        }
     }
 }
 

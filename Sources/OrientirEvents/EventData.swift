@@ -157,7 +157,8 @@ public enum EventData: Sendable, Hashable {
     }
 
     /// Builds the data of `type` from validated field values.
-    static func make(_ type: EventType, _ values: FieldValues) -> EventData {
+    @inline(__always)
+    static func make(_ type: EventType, _ values: some FieldSource) -> EventData {
         switch type {
         case .municipalityRegistered: .municipalityRegistered(MunicipalityRegistered(values))
         case .organisationRegistered: .organisationRegistered(OrganisationRegistered(values))

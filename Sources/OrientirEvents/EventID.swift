@@ -70,19 +70,27 @@ public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// Writes the 36 characters of the canonical form.
+    @inline(__always)
     func write(into buffer: UnsafeMutableRawBufferPointer) {
+        precondition(buffer.count >= 36)
         let digits: StaticString = "0123456789abcdef"
-        var output = 0
-        for nibbleIndex in 0..<32 {
-            if nibbleIndex == 8 || nibbleIndex == 12 || nibbleIndex == 16 || nibbleIndex == 20 {
-                buffer[output] = UInt8(ascii: "-")
-                output += 1
+        let hex = digits.utf8Start
+        let output = buffer.baseAddress!
+        @inline(__always) func put(_ word: UInt64, _ firstNibble: Int, _ nibbles: Int, at offset: Int) {
+            for index in 0..<nibbles {
+                let shift = UInt64(60 - 4 * (firstNibble + index))
+                output.storeBytes(of: hex[Int((word >> shift) & 0xF)], toByteOffset: offset + index, as: UInt8.self)
             }
-            let word = nibbleIndex < 16 ? high : low
-            let shift = UInt64(60 - 4 * (nibbleIndex % 16))
-            buffer[output] = digits.utf8Start[Int((word >> shift) & 0xF)]
-            output += 1
         }
+        put(high, 0, 8, at: 0)
+        output.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 8, as: UInt8.self)
+        put(high, 8, 4, at: 9)
+        output.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 13, as: UInt8.self)
+        put(high, 12, 4, at: 14)
+        output.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 18, as: UInt8.self)
+        put(low, 0, 4, at: 19)
+        output.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 23, as: UInt8.self)
+        put(low, 4, 12, at: 24)
     }
 
     public static func < (lhs: EventID, rhs: EventID) -> Bool {

@@ -52,5 +52,15 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, CustomStringCon
     }
 
     /// Stable one-byte code used by the binary codec: the position in `allCases`. Never reorder the cases.
-    var code: UInt8 { UInt8(EventType.allCases.firstIndex(of: self)!) }
+    @inline(__always)
+    var code: UInt8 { unsafeBitCast(self, to: UInt8.self) }
+
+    /// Number of types: codes are `0..<count`.
+    static let count = 33
+
+    /// The type whose ``code`` is `code`, which must be below ``count``.
+    @inline(__always)
+    init(validCode code: UInt8) {
+        self = unsafeBitCast(code, to: EventType.self)
+    }
 }

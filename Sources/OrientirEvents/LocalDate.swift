@@ -60,14 +60,20 @@ public struct LocalDate: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 
     public var description: String {
-        var text = ""
-        text.reserveCapacity(10)
-        text += fourDigits(year)
-        text += "-"
-        text += twoDigits(month)
-        text += "-"
-        text += twoDigits(day)
-        return text
+        ByteBuffer.withScratch(size: 16) { buffer in
+            write(into: &buffer)
+            return String(decoding: buffer.bytes, as: UTF8.self)
+        }
+    }
+
+    /// Appends `YYYY-MM-DD`.
+    @inline(__always)
+    func write(into buffer: inout ByteBuffer) {
+        if (0...9999).contains(year) { buffer.appendDigits(year, width: 4) } else { buffer.append(utf8: fourDigits(year)) }
+        buffer.append(UInt8(ascii: "-"))
+        buffer.appendDigits(month, width: 2)
+        buffer.append(UInt8(ascii: "-"))
+        buffer.appendDigits(day, width: 2)
     }
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
@@ -127,7 +133,23 @@ public struct AcademicYear: Hashable, Sendable, Comparable, CustomStringConverti
     public func advanced(by offset: Int) -> AcademicYear { AcademicYear(startYear: startYear + offset) }
 
     public var description: String {
-        fourDigits(startYear) + "-" + twoDigits((startYear + 1) % 100)
+        ByteBuffer.withScratch(size: 16) { buffer in
+            write(into: &buffer)
+            return String(decoding: buffer.bytes, as: UTF8.self)
+        }
+    }
+
+    /// Appends `YYYY-YY`.
+    @inline(__always)
+    func write(into buffer: inout ByteBuffer) {
+        let next = (startYear + 1) % 100
+        guard (0...9999).contains(startYear), next >= 0 else {
+            buffer.append(utf8: fourDigits(startYear) + "-" + twoDigits(next))
+            return
+        }
+        buffer.appendDigits(startYear, width: 4)
+        buffer.append(UInt8(ascii: "-"))
+        buffer.appendDigits(next, width: 2)
     }
 
     public static func < (lhs: AcademicYear, rhs: AcademicYear) -> Bool { lhs.startYear < rhs.startYear }

@@ -68,54 +68,48 @@ public struct Timestamp: Hashable, Sendable, CustomStringConvertible {
     public var text: String { description }
 
     public var description: String {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(32)
-        write(into: &buffer)
-        return String(decoding: buffer, as: UTF8.self)
+        ByteBuffer.withScratch(size: 64) { buffer in
+            write(into: &buffer)
+            return String(decoding: buffer.bytes, as: UTF8.self)
+        }
     }
 
     /// Appends the exact text to `buffer`.
-    func write(into buffer: inout [UInt8]) {
-        let days = floorDivide(localSeconds, 86_400)
-        let secondOfDay = Int(localSeconds - days * 86_400)
+    @inline(__always)
+    func write(into buffer: inout ByteBuffer) {
+        let local = localSeconds
+        let days = floorDivide(local, 86_400)
+        let secondOfDay = Int(local - days * 86_400)
         let date = LocalDate(daysSinceEpoch: Int(days))
-        func digits(_ value: Int, _ count: Int) {
-            var divisor = 1
-            for _ in 1..<count { divisor *= 10 }
-            while divisor > 0 {
-                buffer.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                divisor /= 10
-            }
-        }
-        digits(date.year, 4)
-        buffer.append(UInt8(ascii: "-"))
-        digits(date.month, 2)
-        buffer.append(UInt8(ascii: "-"))
-        digits(date.day, 2)
-        buffer.append(UInt8(ascii: "T"))
-        digits(secondOfDay / 3600, 2)
-        buffer.append(UInt8(ascii: ":"))
-        digits(secondOfDay / 60 % 60, 2)
-        buffer.append(UInt8(ascii: ":"))
-        digits(secondOfDay % 60, 2)
+        buffer.reserve(26 + Int(fractionDigits))
+        date.write(into: &buffer)
+        buffer.appendUnchecked(UInt8(ascii: "T"))
+        buffer.appendDigits(secondOfDay / 3600, width: 2)
+        buffer.appendUnchecked(UInt8(ascii: ":"))
+        buffer.appendDigits(secondOfDay / 60 % 60, width: 2)
+        buffer.appendUnchecked(UInt8(ascii: ":"))
+        buffer.appendDigits(secondOfDay % 60, width: 2)
         if fractionDigits > 0 {
-            buffer.append(UInt8(ascii: "."))
+            buffer.appendUnchecked(UInt8(ascii: "."))
             var remaining = fraction
             let start = buffer.count
-            for _ in 0..<fractionDigits {
-                buffer.append(UInt8(ascii: "0") + UInt8(remaining % 10))
+            var index = start + Int(fractionDigits) - 1
+            while index >= start {
+                buffer.set(UInt8(ascii: "0") + UInt8(remaining % 10), at: index)
                 remaining /= 10
+                index -= 1
             }
-            buffer[start...].reverse()
+            buffer.skip(Int(fractionDigits))
         }
         switch offsetStyle {
         case .zulu:
-            buffer.append(UInt8(ascii: "Z"))
+            buffer.appendUnchecked(UInt8(ascii: "Z"))
         case .plus, .minus:
-            buffer.append(UInt8(ascii: offsetStyle == .plus ? "+" : "-"))
-            digits(abs(offsetMinutes) / 60, 2)
-            buffer.append(UInt8(ascii: ":"))
-            digits(abs(offsetMinutes) % 60, 2)
+            buffer.appendUnchecked(UInt8(ascii: offsetStyle == .plus ? "+" : "-"))
+            let magnitude = abs(offsetMinutes)
+            buffer.appendDigits(magnitude / 60, width: 2)
+            buffer.appendUnchecked(UInt8(ascii: ":"))
+            buffer.appendDigits(magnitude % 60, width: 2)
         }
     }
 

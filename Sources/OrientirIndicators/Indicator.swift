@@ -114,6 +114,11 @@ public enum Indicator: String, CaseIterable, Sendable {
 public struct Target: Sendable, Hashable {
     public var value: Double
     public var isCount: Bool
+
+    public init(value: Double, isCount: Bool) {
+        self.value = value
+        self.isCount = isCount
+    }
 }
 
 /// Where an indicator is counted.

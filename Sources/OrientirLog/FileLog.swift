@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 
 /// When an acknowledged append is on disk.
 public enum Durability: String, Sendable, CaseIterable {
@@ -80,18 +81,22 @@ public final class FileLog: EventStore, @unchecked Sendable {
     private var lastHash: Digest32 = .zero
     private var lastRecordedAt: Int64 = .min
     /// Only while writing: every stored id, and each stream's last version.
-    private var ids: [IDKey: IDEntry] = [:]
+    private var ids = IDTable()
     private var streams: [String: UInt64] = [:]
     private var closed = false
     private var bulkActive = false
     private var bulkLimit: UInt64?
     private var lookupCache = LookupCache()
+    /// Reused by every commit (under `state`): no per-append buffers.
+    private var builder: BatchBuilder
+    private var output: [UInt8] = []
 
     /// Guards the fields above; held by the committing leader for the whole of a commit.
     private let state = ConditionLock()
     /// Guards the group-commit queue.
     private let queueLock = ConditionLock()
     private var queue: [PendingAppend] = []
+    private var leaderActive = false
 
     /// The current time in microseconds since the epoch.
     public static let now: @Sendable () -> Int64 = {
@@ -113,6 +118,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
     public init(directory: String, options: Options = Options()) throws(LogError) {
         self.directory = directory
         self.options = options
+        builder = BatchBuilder(compress: options.compress, compressionLevel: options.compressionLevel)
         let marker = directory + "/" + Self.storeFileName
         guard FileIO.exists(marker) else {
             throw LogError(.notFound, "no Orientir store here (run `orientir init` first)", path: directory)
@@ -272,8 +278,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
         ids.reserveCapacity(Int(endPosition))
         do {
             try readUnlocked(.all, segments: segments.map { ($0, $0.size) }) { record in
-                ids[IDKey(record.id), default: IDEntry(position: record.position, hash: record.contentHash)] =
-                    IDEntry(position: record.position, hash: record.contentHash)
+                ids.set(IDKey(record.id), IDEntry(position: record.position, hash: record.contentHash))
                 streams[record.streamName] = record.streamVersion
             }
         } catch let error as LogError {
@@ -305,39 +310,69 @@ public final class FileLog: EventStore, @unchecked Sendable {
 
     // MARK: appending
 
-    private final class PendingAppend {
+    /// One caller's append while it waits: it is woken once, with its result or with the leader's role.
+    private final class PendingAppend: @unchecked Sendable {
         let drafts: [RecordDraft]
         var result: Result<[AppendOutcome], LogError>?
+        let wakeUp = DispatchSemaphore(value: 0)
         init(_ drafts: [RecordDraft]) { self.drafts = drafts }
     }
+
+    /// Rounds a leader commits for others after its own append is done, before it hands the role on.
+    private static let leaderRounds = 8
 
     /// Appends `drafts` atomically per the store's durability; concurrent callers share writes in `batch` mode.
     ///
     /// Each draft whose id is stored already with the same content comes back `.duplicate` and is not stored
     /// again; the same id with other content throws `.idConflict`, a failed expectation `.versionConflict`,
     /// and then none of the drafts is stored.
+    ///
+    /// Group commit: the first caller to find no leader becomes one and commits everything queued as one
+    /// write and one sync, wakes exactly the callers it served, and goes on while appends keep arriving (for a
+    /// few rounds after its own, then it hands the role to the oldest waiter). Nobody waits on a shared condition.
     public func append(_ drafts: [RecordDraft]) throws(LogError) -> [AppendOutcome] {
         guard options.writable else { throw LogError(.invalidArgument, "the store was opened for reading", path: directory) }
         if drafts.isEmpty { return [] }
         let me = PendingAppend(drafts)
         queueLock.lock()
         queue.append(me)
-        while me.result == nil && queue.first !== me { queueLock.wait() }
-        if let result = me.result {
+        if leaderActive {
             queueLock.unlock()
-            return try result.get()
+            me.wakeUp.wait()
+            if let result = me.result { return try result.get() }
+        } else {
+            leaderActive = true
+            queueLock.unlock()
         }
-        let group = options.durability == .always ? [me] : Array(queue)
-        queueLock.unlock()
-
-        let results = state.withLock { commit(group.map(\.drafts), sync: options.durability != .none) }
-
-        queueLock.lock()
-        for (pending, result) in zip(group, results) { pending.result = result }
-        queue.removeFirst(group.count)
-        queueLock.broadcast()
-        queueLock.unlock()
+        lead(me)
         return try me.result!.get()
+    }
+
+    /// Commits rounds of queued appends until the queue is empty or the role passes on.
+    private func lead(_ me: PendingAppend) {
+        var roundsAfterMine = 0
+        while true {
+            queueLock.lock()
+            let group = options.durability == .always ? [queue[0]] : Array(queue)
+            queueLock.unlock()
+
+            let results = state.withLock { commit(group.map(\.drafts), sync: options.durability != .none) }
+
+            queueLock.lock()
+            for (pending, result) in zip(group, results) { pending.result = result }
+            queue.removeFirst(group.count)
+            if me.result != nil { roundsAfterMine += 1 }
+            let stop = queue.isEmpty
+            let next = !stop && roundsAfterMine > Self.leaderRounds ? queue[0] : nil
+            if stop { leaderActive = false }
+            queueLock.unlock()
+            for pending in group where pending !== me { pending.wakeUp.signal() }
+            if let next {
+                next.wakeUp.signal()  // woken without a result: it leads now
+                return
+            }
+            if stop { return }
+        }
     }
 
     /// Writes several appends as one group: each is judged alone, the accepted ones share a write and a sync.
@@ -362,8 +397,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
                 let nextPosition = endPosition + UInt64(accepted.count)
                 let hash = draft.contentKey.isEmpty
                     ? draft.payload.withUnsafeBytes(ContentHash.of) : draft.contentKey.withUnsafeBytes(ContentHash.of)
-                if let earlier = ids.updateValue(IDEntry(position: nextPosition, hash: hash), forKey: key) {
-                    ids[key] = earlier
+                if let earlier = ids.insertIfAbsent(key, IDEntry(position: nextPosition, hash: hash)) {
                     if earlier.position >= endPosition {
                         // Earlier in this group: compare with the draft itself.
                         let prior = accepted[Int(earlier.position - endPosition)]
@@ -428,8 +462,8 @@ public final class FileLog: EventStore, @unchecked Sendable {
         var ids: [IDKey] = []
         var streams: [(String, UInt64?)] = []
 
-        func revert(_ idTable: inout [IDKey: IDEntry], _ streamTable: inout [String: UInt64]) {
-            for key in ids { idTable.removeValue(forKey: key) }
+        func revert(_ idTable: inout IDTable, _ streamTable: inout [String: UInt64]) {
+            for key in ids.reversed() { idTable.remove(key) }
             for (stream, previous) in streams.reversed() { streamTable[stream] = previous }
         }
     }
@@ -484,8 +518,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
         if let active = segments.last, active.size >= options.segmentBytes { try roll() }
         let active = segments[segments.count - 1]
         let recordedAt = max(options.clock(), lastRecordedAt)
-        var output: [UInt8] = []
-        var builder = BatchBuilder(compress: options.compress, compressionLevel: options.compressionLevel)
+        output.removeAll(keepingCapacity: true)
         var headers: [(BatchHeader, Int)] = []
         var previous = lastHash
         var position = endPosition
@@ -587,6 +620,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
 
     fileprivate func bulkReserve(_ records: Int) {
         ids.reserveCapacity(ids.count + records)
+        streams.reserveCapacity(streams.count + records / 8)
     }
 
     fileprivate func bulkRecord(at position: UInt64) throws -> LogRecord? {
@@ -604,7 +638,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
     private func rollBack(to marker: BulkMarker) throws(LogError) {
         try Self.truncate(directory, to: marker)
         segments = []
-        ids = [:]
+        ids = IDTable()
         streams = [:]
         lastRecordedAt = .min
         lookupCache = LookupCache()
@@ -836,6 +870,8 @@ struct IDKey: Hashable {
         hasher.combine(w0 ^ (w2 &* 31) ^ UInt64(count))
         hasher.combine(w1 ^ w3)
     }
+
+    init() {}
 
     init(_ bytes: [UInt8]) {
         self = bytes.withUnsafeBytes { IDKey($0) }

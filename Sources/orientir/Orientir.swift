@@ -16,7 +16,8 @@ struct Orientir: ParsableCommand {
         subcommands: [
             InitCommand.self, GenerateCommand.self, IngestCommand.self, AppendCommand.self, ReadCommand.self,
             VerifyCommand.self, CheckpointCommand.self, StatsCommand.self, RetractCommand.self, ForgetCommand.self,
-            CheckCommand.self, BenchAppendCommand.self,
+            CheckCommand.self, RebuildCommand.self, FootprintCommand.self, IndicatorsCommand.self,
+            BenchAppendCommand.self,
         ]
     )
 

@@ -56,6 +56,59 @@ import Testing
         #expect(throws: PersonalDataVaultError.self) { try vault.unseal(sealed) }
     }
 
+    @Test func deferredSaveWritesTheKeystoreOnce() throws {
+        let directory = temporaryDirectory() + "/keys"
+        let vault = try PersonalDataVault(directory: directory)
+        let template = try Fixtures.event(line)
+        guard case .personalDataRecorded(var data) = template.data else {
+            Issue.record("not personal data")
+            return
+        }
+        var sealed: [Event] = []
+        for index in 0..<200 {
+            var event = template
+            event.id = EventID(high: 0x5f0c_8a9e_2b1d_4c55, low: 0x9a51_0000_0000_0000 | UInt64(index))
+            data.personId = "p-\(index % 100)"
+            event.data = .personalDataRecorded(data)
+            sealed.append(try vault.seal(event, deferSave: true))
+        }
+        // Nothing written yet: another vault on the directory knows none of the keys.
+        #expect(keyHex(in: directory, personId: "p-0") == nil)
+        #expect(throws: PersonalDataVaultError.missingKey("p-0")) {
+            try PersonalDataVault(directory: directory).unseal(sealed[0])
+        }
+        // This vault opens them from memory.
+        guard case .clear(let clear) = try vault.unseal(sealed[150]) else {
+            Issue.record("not clear")
+            return
+        }
+        #expect(clear.personId == "p-50")
+
+        try vault.saveIfNeeded()
+        let content = readFile(directory + "/personal.keys")
+        #expect(keyHex(in: directory, personId: "p-99") != nil)
+        let reopened = try PersonalDataVault(directory: directory)
+        for event in sealed {
+            guard case .clear = try reopened.unseal(event) else {
+                Issue.record("not clear after save")
+                return
+            }
+        }
+        // Nothing new: no write. Known people need no new key, so nothing to save either.
+        try vault.saveIfNeeded()
+        _ = try vault.seal(template, deferSave: true)
+        try vault.saveIfNeeded()
+        #expect(readFile(directory + "/personal.keys") == content)
+
+        // A deferred key is saved by a later immediate save too (`forget`, or `seal` without deferring).
+        data.personId = "p-late"
+        var late = template
+        late.data = .personalDataRecorded(data)
+        let lateSealed = try vault.seal(late, deferSave: true)
+        try vault.forget("p-0")
+        #expect(try PersonalDataVault(directory: directory).unseal(lateSealed) == .clear(data))
+    }
+
     func keyHex(in directory: String, personId: String) -> String? {
         let text = String(decoding: readFile(directory + "/personal.keys") ?? [], as: UTF8.self)
         return text.split(separator: "\n").first { $0.hasPrefix("key \(personId) ") }?.split(separator: " ").last.map(String.init)

@@ -9,7 +9,7 @@ extension MunicipalityRegistered: CatalogPayload {
         FieldSpec("name", .text),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         municipalityId = values.take(0)
         name = values.take(1)
     }
@@ -25,11 +25,11 @@ extension OrganisationRegistered: CatalogPayload {
 
     static let fields: [FieldSpec] = [
         FieldSpec("orgId", .id),
-        FieldSpec("kind", .enumeration(OrganisationKind.vocabulary)),
+        FieldSpec("kind", .enumeration(VocabularyRef(OrganisationKind.vocabulary))),
         FieldSpec("name", .text),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         orgId = values.take(0)
         kind = values.take(1)
         name = values.take(2)
@@ -48,11 +48,11 @@ extension ProfessionListed: CatalogPayload {
     static let fields: [FieldSpec] = [
         FieldSpec("professionCode", .id),
         FieldSpec("title", .text),
-        FieldSpec("direction", .enumeration(Direction.vocabulary)),
+        FieldSpec("direction", .enumeration(VocabularyRef(Direction.vocabulary))),
         FieldSpec("inDemand", .bool, optional: true),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         professionCode = values.take(0)
         title = values.take(1)
         direction = values.take(2)
@@ -74,11 +74,11 @@ extension AgreementSigned: CatalogPayload {
         FieldSpec("agreementId", .id),
         FieldSpec("partnerOrgId", .id),
         FieldSpec("coordinatorOrgId", .id),
-        FieldSpec("kind", .enumeration(AgreementKind.vocabulary)),
+        FieldSpec("kind", .enumeration(VocabularyRef(AgreementKind.vocabulary))),
         FieldSpec("validUntil", .date, optional: true),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         agreementId = values.take(0)
         partnerOrgId = values.take(1)
         coordinatorOrgId = values.take(2)
@@ -104,7 +104,7 @@ extension AgreementEnded: CatalogPayload {
         FieldSpec("reason", .text, optional: true),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         agreementId = values.take(0)
         partnerOrgId = values.take(1)
         reason = values.take(2)
@@ -123,14 +123,14 @@ extension ProgrammeLaunched: CatalogPayload {
     static let fields: [FieldSpec] = [
         FieldSpec("programmeId", .id),
         FieldSpec("holderOrgId", .id),
-        FieldSpec("kind", .enumeration(ProgrammeKind.vocabulary)),
+        FieldSpec("kind", .enumeration(VocabularyRef(ProgrammeKind.vocabulary))),
         FieldSpec("title", .text),
-        FieldSpec("direction", .enumeration(Direction.vocabulary)),
+        FieldSpec("direction", .enumeration(VocabularyRef(Direction.vocabulary))),
         FieldSpec("professionCodes", .idList),
         FieldSpec("isNew", .bool),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         programmeId = values.take(0)
         holderOrgId = values.take(1)
         kind = values.take(2)
@@ -161,7 +161,7 @@ extension StudentEnrolled: CatalogPayload {
         FieldSpec("academicYear", .academicYear),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         personId = values.take(0)
         schoolOrgId = values.take(1)
         grade = values.take(2)
@@ -182,10 +182,10 @@ extension StaffMemberRegistered: CatalogPayload {
     static let fields: [FieldSpec] = [
         FieldSpec("personId", .id),
         FieldSpec("orgId", .id),
-        FieldSpec("role", .enumeration(StaffRole.vocabulary)),
+        FieldSpec("role", .enumeration(VocabularyRef(StaffRole.vocabulary))),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         personId = values.take(0)
         orgId = values.take(1)
         role = values.take(2)
@@ -203,11 +203,11 @@ extension MentorRegistered: CatalogPayload {
 
     static let fields: [FieldSpec] = [
         FieldSpec("personId", .id),
-        FieldSpec("mentorKind", .enumeration(MentorKind.vocabulary)),
+        FieldSpec("mentorKind", .enumeration(VocabularyRef(MentorKind.vocabulary))),
         FieldSpec("orgId", .id, optional: true),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         personId = values.take(0)
         mentorKind = values.take(1)
         orgId = values.take(2)
@@ -226,10 +226,10 @@ extension ExpertRegistered: CatalogPayload {
     static let fields: [FieldSpec] = [
         FieldSpec("personId", .id),
         FieldSpec("orgId", .id, optional: true),
-        FieldSpec("directions", .enumList(Direction.vocabulary)),
+        FieldSpec("directions", .enumList(VocabularyRef(Direction.vocabulary))),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         personId = values.take(0)
         orgId = values.take(1)
         directions = values.take(2)
@@ -252,7 +252,7 @@ extension PersonalDataRecorded: CatalogPayload {
         FieldSpec("contact", .text, optional: true),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         personId = values.take(0)
         fullName = values.take(1)
         birthDate = values.take(2)
@@ -275,7 +275,7 @@ extension SubjectForgotten: CatalogPayload {
         FieldSpec("reason", .text),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         personId = values.take(0)
         reason = values.take(1)
     }
@@ -295,7 +295,7 @@ extension DiagnosticCompleted: CatalogPayload {
         FieldSpec("interests", .directionMap(.closed(0, 100))),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         personId = values.take(0)
         instrument = values.take(1)
         interests = values.take(2)
@@ -320,7 +320,7 @@ extension IndividualRouteSet: CatalogPayload {
         FieldSpec("programmeIds", .idList),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         personId = values.take(0)
         routeId = values.take(1)
         academicYear = values.take(2)
@@ -347,7 +347,7 @@ extension ProgrammeEnrolled: CatalogPayload {
         FieldSpec("programmeId", .id),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         personId = values.take(0)
         programmeId = values.take(1)
     }
@@ -365,10 +365,10 @@ extension ProgrammeCompleted: CatalogPayload {
         FieldSpec("personId", .id),
         FieldSpec("programmeId", .id),
         FieldSpec("hours", .number(.positive(atMost: 2000)), optional: true),
-        FieldSpec("result", .enumeration(ProgrammeResult.vocabulary)),
+        FieldSpec("result", .enumeration(VocabularyRef(ProgrammeResult.vocabulary))),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         personId = values.take(0)
         programmeId = values.take(1)
         hours = values.take(2)
@@ -392,14 +392,14 @@ extension CareerTrialCompleted: CatalogPayload {
         FieldSpec("professionCode", .id),
         FieldSpec("providerOrgId", .id),
         FieldSpec("programmeId", .id, optional: true),
-        FieldSpec("mode", .enumeration(TrialMode.vocabulary)),
+        FieldSpec("mode", .enumeration(VocabularyRef(TrialMode.vocabulary))),
         FieldSpec("hours", .number(.positive(atMost: 200))),
-        FieldSpec("outcome", .enumeration(TrialOutcome.vocabulary)),
+        FieldSpec("outcome", .enumeration(VocabularyRef(TrialOutcome.vocabulary))),
         FieldSpec("externalScore", .number(.closed(0, 100)), optional: true),
         FieldSpec("selfAssessment", .integer(minimum: 1, maximum: 5), optional: true),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         trialId = values.take(0)
         personId = values.take(1)
         professionCode = values.take(2)
@@ -432,13 +432,13 @@ extension ActivityAttended: CatalogPayload {
     static let fields: [FieldSpec] = [
         FieldSpec("activityId", .id),
         FieldSpec("personId", .id),
-        FieldSpec("kind", .enumeration(ActivityKind.vocabulary)),
+        FieldSpec("kind", .enumeration(VocabularyRef(ActivityKind.vocabulary))),
         FieldSpec("organiserOrgId", .id, optional: true),
-        FieldSpec("level", .enumeration(Level.vocabulary)),
+        FieldSpec("level", .enumeration(VocabularyRef(Level.vocabulary))),
         FieldSpec("title", .text, optional: true),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         activityId = values.take(0)
         personId = values.take(1)
         kind = values.take(2)
@@ -463,16 +463,16 @@ extension CompetitionResultRecorded: CatalogPayload {
     static let fields: [FieldSpec] = [
         FieldSpec("competitionId", .id),
         FieldSpec("title", .text),
-        FieldSpec("level", .enumeration(Level.vocabulary)),
-        FieldSpec("participantKind", .enumeration(ParticipantKind.vocabulary)),
+        FieldSpec("level", .enumeration(VocabularyRef(Level.vocabulary))),
+        FieldSpec("participantKind", .enumeration(VocabularyRef(ParticipantKind.vocabulary))),
         FieldSpec("participantId", .id),
-        FieldSpec("result", .enumeration(CompetitionResult.vocabulary)),
-        FieldSpec("direction", .enumeration(Direction.vocabulary)),
+        FieldSpec("result", .enumeration(VocabularyRef(CompetitionResult.vocabulary))),
+        FieldSpec("direction", .enumeration(VocabularyRef(Direction.vocabulary))),
         FieldSpec("technical", .bool),
         FieldSpec("supervisorId", .id, optional: true),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         competitionId = values.take(0)
         title = values.take(1)
         level = values.take(2)
@@ -503,13 +503,13 @@ extension MentorshipStarted: CatalogPayload {
     static let fields: [FieldSpec] = [
         FieldSpec("mentorshipId", .id),
         FieldSpec("mentorId", .id),
-        FieldSpec("menteeKind", .enumeration(MenteeKind.vocabulary)),
+        FieldSpec("menteeKind", .enumeration(VocabularyRef(MenteeKind.vocabulary))),
         FieldSpec("menteeId", .id),
-        FieldSpec("form", .enumeration(MentorshipForm.vocabulary)),
+        FieldSpec("form", .enumeration(VocabularyRef(MentorshipForm.vocabulary))),
         FieldSpec("programmeId", .id, optional: true),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         mentorshipId = values.take(0)
         mentorId = values.take(1)
         menteeKind = values.take(2)
@@ -533,10 +533,10 @@ extension MentorshipEnded: CatalogPayload {
 
     static let fields: [FieldSpec] = [
         FieldSpec("mentorshipId", .id),
-        FieldSpec("outcome", .enumeration(MentorshipOutcome.vocabulary)),
+        FieldSpec("outcome", .enumeration(VocabularyRef(MentorshipOutcome.vocabulary))),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         mentorshipId = values.take(0)
         outcome = values.take(1)
     }
@@ -554,13 +554,13 @@ extension TeamRegistered: CatalogPayload {
         FieldSpec("teamId", .id),
         FieldSpec("schoolOrgId", .id),
         FieldSpec("season", .academicYear),
-        FieldSpec("line", .enumeration(TeamLine.vocabulary)),
+        FieldSpec("line", .enumeration(VocabularyRef(TeamLine.vocabulary))),
         FieldSpec("name", .text),
         FieldSpec("memberIds", .memberList),
         FieldSpec("curatorId", .id, optional: true),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         teamId = values.take(0)
         schoolOrgId = values.take(1)
         season = values.take(2)
@@ -589,7 +589,7 @@ extension TeamMemberJoined: CatalogPayload {
         FieldSpec("personId", .id),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         teamId = values.take(0)
         personId = values.take(1)
     }
@@ -608,7 +608,7 @@ extension TeamMemberLeft: CatalogPayload {
         FieldSpec("personId", .id),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         teamId = values.take(0)
         personId = values.take(1)
     }
@@ -626,10 +626,10 @@ extension ProjectSubmitted: CatalogPayload {
         FieldSpec("projectId", .id),
         FieldSpec("teamId", .id),
         FieldSpec("title", .text),
-        FieldSpec("line", .enumeration(TeamLine.vocabulary)),
+        FieldSpec("line", .enumeration(VocabularyRef(TeamLine.vocabulary))),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         projectId = values.take(0)
         teamId = values.take(1)
         title = values.take(2)
@@ -656,7 +656,7 @@ extension ProjectScored: CatalogPayload {
         FieldSpec("total", .number(.unbounded)),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         projectId = values.take(0)
         teamId = values.take(1)
         expertId = values.take(2)
@@ -680,10 +680,10 @@ extension TeamAdvanced: CatalogPayload {
 
     static let fields: [FieldSpec] = [
         FieldSpec("teamId", .id),
-        FieldSpec("toLevel", .enumeration(Level.vocabulary)),
+        FieldSpec("toLevel", .enumeration(VocabularyRef(Level.vocabulary))),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         teamId = values.take(0)
         toLevel = values.take(1)
     }
@@ -699,13 +699,13 @@ extension TeacherTrainingCompleted: CatalogPayload {
 
     static let fields: [FieldSpec] = [
         FieldSpec("personId", .id),
-        FieldSpec("kind", .enumeration(TrainingKind.vocabulary)),
+        FieldSpec("kind", .enumeration(VocabularyRef(TrainingKind.vocabulary))),
         FieldSpec("providerOrgId", .id, optional: true),
         FieldSpec("hours", .number(.positive(atMost: 2000))),
         FieldSpec("priorityArea", .bool),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         personId = values.take(0)
         kind = values.take(1)
         providerOrgId = values.take(2)
@@ -727,12 +727,12 @@ extension ExperienceShared: CatalogPayload {
 
     static let fields: [FieldSpec] = [
         FieldSpec("personId", .id),
-        FieldSpec("format", .enumeration(ExperienceFormat.vocabulary)),
-        FieldSpec("level", .enumeration(Level.vocabulary)),
+        FieldSpec("format", .enumeration(VocabularyRef(ExperienceFormat.vocabulary))),
+        FieldSpec("level", .enumeration(VocabularyRef(Level.vocabulary))),
         FieldSpec("indexed", .bool, optional: true),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         personId = values.take(0)
         format = values.take(1)
         level = values.take(2)
@@ -757,7 +757,7 @@ extension StaffingDemandDeclared: CatalogPayload {
         FieldSpec("positions", .integer(minimum: 0, maximum: nil)),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         employerOrgId = values.take(0)
         professionCode = values.take(1)
         year = values.take(2)
@@ -777,14 +777,14 @@ extension GraduateDestinationRecorded: CatalogPayload {
 
     static let fields: [FieldSpec] = [
         FieldSpec("personId", .id),
-        FieldSpec("destination", .enumeration(Destination.vocabulary)),
+        FieldSpec("destination", .enumeration(VocabularyRef(Destination.vocabulary))),
         FieldSpec("orgId", .id, optional: true),
         FieldSpec("professionCode", .id, optional: true),
         FieldSpec("inRegion", .bool),
-        FieldSpec("profile", .enumeration(GraduateProfile.vocabulary)),
+        FieldSpec("profile", .enumeration(VocabularyRef(GraduateProfile.vocabulary))),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         personId = values.take(0)
         destination = values.take(1)
         orgId = values.take(2)
@@ -808,12 +808,12 @@ extension SurveyAnswered: CatalogPayload {
 
     static let fields: [FieldSpec] = [
         FieldSpec("surveyId", .id),
-        FieldSpec("respondentKind", .enumeration(RespondentKind.vocabulary)),
+        FieldSpec("respondentKind", .enumeration(VocabularyRef(RespondentKind.vocabulary))),
         FieldSpec("respondentId", .id, optional: true),
         FieldSpec("satisfaction", .integer(minimum: 1, maximum: 5)),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         surveyId = values.take(0)
         respondentKind = values.take(1)
         respondentId = values.take(2)
@@ -836,7 +836,7 @@ extension EventRetracted: CatalogPayload {
         FieldSpec("reason", .text),
     ]
 
-    init(_ values: FieldValues) {
+    init(_ values: some FieldSource) {
         eventId = values.take(0)
         reason = values.take(1)
     }

@@ -1,15 +1,23 @@
 /// One field of a type's `data`: its name, what it holds and the rules it obeys.
+///
+/// Plain data (no reference counting), so tables are read in hot loops without retains.
 struct FieldSpec: Sendable {
-    let name: String
-    let nameBytes: [UInt8]
+    let staticName: StaticString
     let kind: FieldKind
     let isOptional: Bool
 
-    init(_ name: String, _ kind: FieldKind, optional: Bool = false) {
-        self.name = name
-        self.nameBytes = Array(name.utf8)
+    init(_ name: StaticString, _ kind: FieldKind, optional: Bool = false) {
+        self.staticName = name
         self.kind = kind
         self.isOptional = optional
+    }
+
+    var name: String { staticName.description }
+
+    /// The UTF-8 bytes of the name.
+    @inline(__always)
+    var nameBytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: staticName.utf8Start, count: staticName.utf8CodeUnitCount)
     }
 }
 
@@ -31,12 +39,12 @@ enum FieldKind: Sendable {
     /// A number with an integral value, within the bounds.
     case integer(minimum: Int?, maximum: Int?)
     case number(NumberRange)
-    case enumeration(Vocabulary)
+    case enumeration(VocabularyRef)
     /// A list of ids, possibly empty, repeats allowed.
     case idList
     /// `memberIds`: at least one id, no repeats.
     case memberList
-    case enumList(Vocabulary)
+    case enumList(VocabularyRef)
     /// `interests`: direction → number.
     case directionMap(NumberRange)
     /// `criteria`: name (text) → number.
@@ -93,11 +101,34 @@ enum Slot {
     case numberMap([String: Double])
 }
 
-/// Validated slots of one `data` object, indexed like the type's field table.
-struct FieldValues {
+/// Where a payload's initializer takes its field values from, field by field in catalog order (`index` is the
+/// position in the type's field table). Implemented by the parser's validated slots and by the binary decoder.
+protocol FieldSource {
+    func take(_ index: Int) -> String
+    func take(_ index: Int) -> String?
+    func take(_ index: Int) -> Int
+    func take(_ index: Int) -> Int?
+    func take(_ index: Int) -> Double
+    func take(_ index: Int) -> Double?
+    func take(_ index: Int) -> Bool
+    func take(_ index: Int) -> Bool?
+    func take(_ index: Int) -> LocalDate?
+    func take(_ index: Int) -> AcademicYear
+    func take(_ index: Int) -> EventID
+    func take(_ index: Int) -> [String]
+    func take(_ index: Int) -> [Direction: Double]
+    func take(_ index: Int) -> [String: Double]
+    func take<E: CatalogEnum>(_ index: Int) -> E
+    func take<E: CatalogEnum>(_ index: Int) -> [E]
+}
+
+/// Validated slots of one `data` object, indexed like the type's field table. Taking a value moves it out of
+/// its slot (leaving it absent), so no reference counting is spent on the way into the payload.
+struct FieldValues: FieldSource {
     let slots: UnsafeMutableBufferPointer<Slot>
 
     /// Runs `body` with `count` absent slots on the stack.
+    @inline(__always)
     static func withSlots<R, E: Error>(
         count: Int, _ body: (FieldValues) throws(E) -> R
     ) throws(E) -> R {
@@ -108,110 +139,107 @@ struct FieldValues {
         }
     }
 
-    func take<T: SlotConvertible>(_ index: Int) -> T {
-        T(slot: slots[index])
+    @inline(__always)
+    private func move(_ index: Int) -> Slot {
+        let pointer = slots.baseAddress! + index
+        let slot = pointer.move()
+        pointer.initialize(to: .absent)
+        return slot
+    }
+
+    func take(_ index: Int) -> String {
+        guard case .string(let value) = move(index) else { preconditionFailure("not a string slot") }
+        return value
+    }
+
+    func take(_ index: Int) -> String? {
+        switch move(index) {
+        case .absent: return nil
+        case .string(let value): return value
+        default: preconditionFailure("not a string slot")
+        }
+    }
+
+    func take(_ index: Int) -> Int {
+        guard case .integer(let value) = slots[index] else { preconditionFailure("not an integer slot") }
+        return value
+    }
+
+    func take(_ index: Int) -> Int? {
+        switch slots[index] {
+        case .absent: return nil
+        case .integer(let value): return value
+        default: preconditionFailure("not an integer slot")
+        }
+    }
+
+    func take(_ index: Int) -> Double {
+        guard case .number(let value) = slots[index] else { preconditionFailure("not a number slot") }
+        return value
+    }
+
+    func take(_ index: Int) -> Double? {
+        switch slots[index] {
+        case .absent: return nil
+        case .number(let value): return value
+        default: preconditionFailure("not a number slot")
+        }
+    }
+
+    func take(_ index: Int) -> Bool {
+        guard case .bool(let value) = slots[index] else { preconditionFailure("not a bool slot") }
+        return value
+    }
+
+    func take(_ index: Int) -> Bool? {
+        switch slots[index] {
+        case .absent: return nil
+        case .bool(let value): return value
+        default: preconditionFailure("not a bool slot")
+        }
+    }
+
+    func take(_ index: Int) -> LocalDate? {
+        switch slots[index] {
+        case .absent: return nil
+        case .date(let value): return value
+        default: preconditionFailure("not a date slot")
+        }
+    }
+
+    func take(_ index: Int) -> AcademicYear {
+        guard case .academicYear(let value) = slots[index] else { preconditionFailure("not an academic year slot") }
+        return value
+    }
+
+    func take(_ index: Int) -> EventID {
+        guard case .eventID(let value) = slots[index] else { preconditionFailure("not an event id slot") }
+        return value
+    }
+
+    func take(_ index: Int) -> [String] {
+        guard case .strings(let value) = move(index) else { preconditionFailure("not a list slot") }
+        return value
+    }
+
+    func take(_ index: Int) -> [Direction: Double] {
+        guard case .directionMap(let value) = move(index) else { preconditionFailure("not a direction map slot") }
+        return value
+    }
+
+    func take(_ index: Int) -> [String: Double] {
+        guard case .numberMap(let value) = move(index) else { preconditionFailure("not a number map slot") }
+        return value
     }
 
     func take<E: CatalogEnum>(_ index: Int) -> E {
         guard case .ordinal(let ordinal) = slots[index] else { preconditionFailure("slot \(index) is not an enum") }
-        return E.allCases[Int(ordinal)]
+        return E(validOrdinal: ordinal)
     }
 
     func take<E: CatalogEnum>(_ index: Int) -> [E] {
-        guard case .ordinals(let ordinals) = slots[index] else { preconditionFailure("slot \(index) is not a list") }
-        return ordinals.map { E.allCases[Int($0)] }
-    }
-}
-
-/// A Swift type a validated slot converts to.
-protocol SlotConvertible {
-    init(slot: Slot)
-}
-
-extension Optional: SlotConvertible where Wrapped: SlotConvertible {
-    init(slot: Slot) {
-        if case .absent = slot { self = nil } else { self = Wrapped(slot: slot) }
-    }
-}
-
-extension String: SlotConvertible {
-    init(slot: Slot) {
-        guard case .string(let value) = slot else { preconditionFailure("not a string slot") }
-        self = value
-    }
-}
-
-extension Int: SlotConvertible {
-    init(slot: Slot) {
-        guard case .integer(let value) = slot else { preconditionFailure("not an integer slot") }
-        self = value
-    }
-}
-
-extension Double: SlotConvertible {
-    init(slot: Slot) {
-        guard case .number(let value) = slot else { preconditionFailure("not a number slot") }
-        self = value
-    }
-}
-
-extension Bool: SlotConvertible {
-    init(slot: Slot) {
-        guard case .bool(let value) = slot else { preconditionFailure("not a bool slot") }
-        self = value
-    }
-}
-
-extension LocalDate: SlotConvertible {
-    init(slot: Slot) {
-        guard case .date(let value) = slot else { preconditionFailure("not a date slot") }
-        self = value
-    }
-}
-
-extension AcademicYear: SlotConvertible {
-    init(slot: Slot) {
-        guard case .academicYear(let value) = slot else { preconditionFailure("not an academic year slot") }
-        self = value
-    }
-}
-
-extension EventID: SlotConvertible {
-    init(slot: Slot) {
-        guard case .eventID(let value) = slot else { preconditionFailure("not an event id slot") }
-        self = value
-    }
-}
-
-extension Array: SlotConvertible where Element == String {
-    init(slot: Slot) {
-        guard case .strings(let value) = slot else { preconditionFailure("not a list slot") }
-        self = value
-    }
-}
-
-extension Dictionary: SlotConvertible where Key: SlotMapKey, Value == Double {
-    init(slot: Slot) {
-        self = Key.map(from: slot)
-    }
-}
-
-/// Keys of the two maps of the catalog (`interests`, `criteria`).
-protocol SlotMapKey: Hashable {
-    static func map(from slot: Slot) -> [Self: Double]
-}
-
-extension Direction: SlotMapKey {
-    static func map(from slot: Slot) -> [Direction: Double] {
-        guard case .directionMap(let value) = slot else { preconditionFailure("not a direction map slot") }
-        return value
-    }
-}
-
-extension String: SlotMapKey {
-    static func map(from slot: Slot) -> [String: Double] {
-        guard case .numberMap(let value) = slot else { preconditionFailure("not a number map slot") }
-        return value
+        guard case .ordinals(let ordinals) = move(index) else { preconditionFailure("slot \(index) is not a list") }
+        return ordinals.map { E(validOrdinal: $0) }
     }
 }
 
@@ -234,7 +262,7 @@ protocol FieldVisitor {
 /// A catalog payload: built from validated slots, visited field by field in catalog order.
 protocol CatalogPayload: EventPayload {
     static var fields: [FieldSpec] { get }
-    init(_ values: FieldValues)
+    init(_ values: some FieldSource)
     func visitFields(_ visitor: inout some FieldVisitor)
 }
 

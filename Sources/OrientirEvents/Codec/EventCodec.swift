@@ -32,18 +32,32 @@ public enum EventCodec {
 
     /// Appends the encoding of `event` (without its id) to `buffer`.
     public static func encode(_ event: Event, into buffer: inout [UInt8]) {
-        var writer = BinaryWriter(buffer: [])
-        swap(&buffer, &writer.buffer)
-        writer.byte(formatVersion)
-        writer.byte(event.type.code)
+        ByteBuffer.withScratch(size: 512) { scratch in
+            encode(event, to: &scratch)
+            buffer.append(scratch)
+        }
+    }
+
+    /// The encoding of `event` (without its id).
+    public static func encode(_ event: Event) -> [UInt8] {
+        ByteBuffer.withScratch(size: 512) { scratch in
+            encode(event, to: &scratch)
+            return [UInt8](UnsafeBufferPointer(start: scratch.base.assumingMemoryBound(to: UInt8.self), count: scratch.count))
+        }
+    }
+
+    static func encode(_ event: Event, to writer: inout ByteBuffer) {
+        let time = event.occurredAt
+        writer.reserve(3 + 10 + 10 + 3 + 1 + 10)
+        writer.appendUnchecked(formatVersion)
+        writer.appendUnchecked(event.type.code)
         var flags: UInt8 = event.source == nil ? 0 : 1
         if case .sealedPersonalData = event.data { flags |= 2 }
-        writer.byte(flags)
-        writer.varint(UInt64(event.schema))
-        let time = event.occurredAt
+        writer.appendUnchecked(flags)
+        writer.varint(UInt64(truncatingIfNeeded: event.schema))
         writer.signed(time.epochSeconds)
         writer.signed(Int64(time.offsetMinutes))
-        writer.byte(time.offsetStyle.rawValue << 5 | time.fractionDigits)
+        writer.appendUnchecked(time.offsetStyle.rawValue << 5 | time.fractionDigits)
         if time.fractionDigits > 0 { writer.varint(time.fraction) }
         writer.string(event.region)
         writer.string(event.municipality)
@@ -53,21 +67,15 @@ public enum EventCodec {
             writer.bytes(sealed.box)
             writer.bytes(sealed.contentKey)
         } else {
-            let maskPosition = writer.buffer.count
-            writer.byte(0)
-            var fields = BinaryFieldWriter(writer: writer, fields: event.type.fields)
-            _ = event.data.visitFields(&fields)
-            writer = fields.writer
-            writer.buffer[maskPosition] = fields.presence
+            let maskPosition = writer.count
+            writer.append(0)
+            let presence = withUnsafeMutablePointer(to: &writer) { pointer in
+                var fields = BinaryFieldWriter(writer: pointer, fields: event.type.fields)
+                _ = event.data.visitFields(&fields)
+                return fields.presence
+            }
+            writer.set(presence, at: maskPosition)
         }
-        swap(&buffer, &writer.buffer)
-    }
-
-    /// The encoding of `event` (without its id).
-    public static func encode(_ event: Event) -> [UInt8] {
-        var buffer: [UInt8] = []
-        encode(event, into: &buffer)
-        return buffer
     }
 
     /// Decodes an event encoded by ``encode(_:into:)``; `id` comes from the log record.
@@ -76,10 +84,10 @@ public enum EventCodec {
         let version = try reader.byte()
         guard version == formatVersion else { throw EventCodecError("unknown format version \(version)") }
         let code = try reader.byte()
-        guard Int(code) < EventType.allCases.count else { throw EventCodecError("unknown event type code \(code)") }
-        let type = EventType.allCases[Int(code)]
+        guard Int(code) < EventType.count else { throw EventCodecError("unknown event type code \(code)") }
+        let type = EventType(validCode: code)
         let flags = try reader.byte()
-        let schema = Int(try reader.varint())
+        let schema = Int(truncatingIfNeeded: try reader.varint())
         let epochSeconds = try reader.signed()
         let offsetMinutes = Int(try reader.signed())
         let timeBits = try reader.byte()
@@ -126,20 +134,17 @@ public struct EventCodecError: Error, Sendable, Hashable, CustomStringConvertibl
     public var description: String { "cannot decode event: \(reason)" }
 }
 
-struct BinaryWriter {
-    var buffer: [UInt8]
-
-    @inline(__always)
-    mutating func byte(_ value: UInt8) { buffer.append(value) }
-
+/// The binary primitives, written into a ``ByteBuffer``.
+extension ByteBuffer {
     @inline(__always)
     mutating func varint(_ value: UInt64) {
+        reserve(10)
         var value = value
         while value >= 0x80 {
-            buffer.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            appendUnchecked(UInt8(truncatingIfNeeded: value) | 0x80)
             value >>= 7
         }
-        buffer.append(UInt8(value))
+        appendUnchecked(UInt8(truncatingIfNeeded: value))
     }
 
     @inline(__always)
@@ -147,116 +152,131 @@ struct BinaryWriter {
         varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
     }
 
+    @inline(__always)
     mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
             varint(UInt64(utf8.count))
-            buffer.append(contentsOf: utf8)
+            append(UnsafeRawBufferPointer(utf8))
         }
     }
 
     mutating func bytes(_ value: [UInt8]) {
         varint(UInt64(value.count))
-        buffer.append(contentsOf: value)
+        value.withUnsafeBytes { append($0) }
     }
 
+    @inline(__always)
     mutating func number(_ value: Double) {
         if let integer = exactInteger(value) {
             varint(UInt64(bitPattern: Int64(integer << 1 ^ integer >> 63)) << 1)
         } else {
-            byte(1)
-            var bits = value.bitPattern
-            for _ in 0..<8 {
-                byte(UInt8(truncatingIfNeeded: bits))
-                bits >>= 8
-            }
+            reserve(9)
+            appendUnchecked(1)
+            base.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: count, as: UInt64.self)
+            skip(8)
         }
     }
 }
 
 /// Writes visited fields; absent optional fields only clear their presence bit.
 struct BinaryFieldWriter: FieldVisitor {
-    var writer: BinaryWriter
-    let fields: [FieldSpec]
+    let writer: UnsafeMutablePointer<ByteBuffer>
+    let fields: UnsafeBufferPointer<FieldSpec>
     var index = 0
     var optionalIndex = 0
     var presence: UInt8 = 0
 
-    init(writer: BinaryWriter, fields: [FieldSpec]) {
+    init(writer: UnsafeMutablePointer<ByteBuffer>, fields: [FieldSpec]) {
         self.writer = writer
-        self.fields = fields
+        // Field tables are static constants: their storage lives for the whole process.
+        self.fields = fields.withUnsafeBufferPointer { $0 }
     }
 
+    @inline(__always)
     private mutating func present(_ isPresent: Bool) -> Bool {
-        defer { index += 1 }
         if fields[index].isOptional {
             if isPresent { presence |= 1 << UInt8(optionalIndex) }
             optionalIndex += 1
         }
+        index += 1
         return isPresent
     }
 
     mutating func string(_ value: String?) {
-        if present(value != nil) { writer.string(value!) }
+        if present(value != nil) { writer.pointee.string(value!) }
     }
 
     mutating func integer(_ value: Int?) {
-        if present(value != nil) { writer.signed(Int64(value!)) }
+        if present(value != nil) { writer.pointee.signed(Int64(value!)) }
     }
 
     mutating func number(_ value: Double?) {
-        if present(value != nil) { writer.number(value!) }
+        if present(value != nil) { writer.pointee.number(value!) }
     }
 
     mutating func bool(_ value: Bool?) {
-        if present(value != nil) { writer.byte(value! ? 1 : 0) }
+        if present(value != nil) { writer.pointee.append(value! ? 1 : 0) }
     }
 
     mutating func date(_ value: LocalDate?) {
-        if present(value != nil) { writer.signed(Int64(value!.daysSinceEpoch)) }
+        if present(value != nil) { writer.pointee.signed(Int64(value!.daysSinceEpoch)) }
     }
 
     mutating func academicYear(_ value: AcademicYear) {
-        if present(true) { writer.signed(Int64(value.startYear)) }
+        if present(true) { writer.pointee.signed(Int64(value.startYear)) }
     }
 
     mutating func eventID(_ value: EventID) {
         guard present(true) else { return }
-        for shift in stride(from: 56, through: 0, by: -8) { writer.byte(UInt8(truncatingIfNeeded: value.high >> shift)) }
-        for shift in stride(from: 56, through: 0, by: -8) { writer.byte(UInt8(truncatingIfNeeded: value.low >> shift)) }
+        writer.pointee.reserve(16)
+        writer.pointee.base.storeBytes(of: value.high.bigEndian, toByteOffset: writer.pointee.count, as: UInt64.self)
+        writer.pointee.base.storeBytes(of: value.low.bigEndian, toByteOffset: writer.pointee.count + 8, as: UInt64.self)
+        writer.pointee.skip(16)
     }
 
     mutating func enumeration<E: CatalogEnum>(_ value: E) {
-        if present(true) { writer.byte(value.ordinal) }
+        if present(true) { writer.pointee.append(value.ordinal) }
     }
 
     mutating func strings(_ value: [String]) {
         guard present(true) else { return }
-        writer.varint(UInt64(value.count))
-        for item in value { writer.string(item) }
+        writer.pointee.varint(UInt64(value.count))
+        for item in value { writer.pointee.string(item) }
     }
 
     mutating func enumerations<E: CatalogEnum>(_ value: [E]) {
         guard present(true) else { return }
-        writer.varint(UInt64(value.count))
-        for item in value { writer.byte(item.ordinal) }
+        writer.pointee.varint(UInt64(value.count))
+        for item in value { writer.pointee.append(item.ordinal) }
     }
 
     mutating func directionMap(_ value: [Direction: Double]) {
         guard present(true) else { return }
-        writer.varint(UInt64(value.count))
-        for (direction, score) in value.sorted(by: { $0.key.ordinal < $1.key.ordinal }) {
-            writer.byte(direction.ordinal)
-            writer.number(score)
+        writer.pointee.varint(UInt64(value.count))
+        // Gather by ordinal, then write in ordinal order.
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: Direction.caseCount) { scores in
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: Direction.caseCount) { present in
+                present.initialize(repeating: false)
+                for (direction, score) in value {
+                    let ordinal = Int(direction.ordinal)
+                    scores[ordinal] = score
+                    present[ordinal] = true
+                }
+                for ordinal in 0..<Direction.caseCount where present[ordinal] {
+                    writer.pointee.append(UInt8(truncatingIfNeeded: ordinal))
+                    writer.pointee.number(scores[ordinal])
+                }
+            }
         }
     }
 
     mutating func numberMap(_ value: [String: Double]) {
         guard present(true) else { return }
-        writer.varint(UInt64(value.count))
+        writer.pointee.varint(UInt64(value.count))
         for name in value.keys.sorted(by: utf8Precedes) {
-            writer.string(name)
-            writer.number(value[name]!)
+            writer.pointee.string(name)
+            writer.pointee.number(value[name]!)
         }
     }
 }
@@ -274,12 +294,25 @@ struct BinaryReader {
     @inline(__always)
     mutating func byte() throws(EventCodecError) -> UInt8 {
         guard position < bytes.count else { throw EventCodecError("truncated") }
-        defer { position += 1 }
-        return bytes[position]
+        let value = bytes.baseAddress.unsafelyUnwrapped.load(fromByteOffset: position, as: UInt8.self)
+        position += 1
+        return value
     }
 
     @inline(__always)
     mutating func varint() throws(EventCodecError) -> UInt64 {
+        // One-byte fast path: most lengths, ordinals and small numbers.
+        if position < bytes.count {
+            let first = bytes.baseAddress.unsafelyUnwrapped.load(fromByteOffset: position, as: UInt8.self)
+            if first < 0x80 {
+                position += 1
+                return UInt64(first)
+            }
+        }
+        return try varintSlow()
+    }
+
+    private mutating func varintSlow() throws(EventCodecError) -> UInt64 {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -297,13 +330,17 @@ struct BinaryReader {
         return Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
     }
 
+    @inline(__always)
     mutating func span() throws(EventCodecError) -> UnsafeRawBufferPointer {
-        let count = Int(try varint())
-        guard count <= bytes.count - position else { throw EventCodecError("truncated") }
-        defer { position += count }
-        return UnsafeRawBufferPointer(rebasing: bytes[position..<(position + count)])
+        let length = try varint()
+        guard length <= UInt64(bytes.count - position) else { throw EventCodecError("truncated") }
+        let count = Int(length)
+        let span = UnsafeRawBufferPointer(start: bytes.baseAddress.unsafelyUnwrapped + position, count: count)
+        position += count
+        return span
     }
 
+    @inline(__always)
     mutating func string() throws(EventCodecError) -> String {
         String(decoding: try span(), as: UTF8.self)
     }
@@ -312,6 +349,7 @@ struct BinaryReader {
         Array(try span())
     }
 
+    @inline(__always)
     mutating func number() throws(EventCodecError) -> Double {
         let header = try varint()
         guard header & 1 == 1 else {
@@ -324,84 +362,153 @@ struct BinaryReader {
         return Double(bitPattern: UInt64(littleEndian: bits))
     }
 
-    mutating func ordinal(_ vocabulary: Vocabulary) throws(EventCodecError) -> UInt8 {
+    @inline(__always)
+    mutating func ordinal(count: Int) throws(EventCodecError) -> UInt8 {
         let value = try byte()
-        guard Int(value) < vocabulary.names.count else { throw EventCodecError("enum ordinal \(value) out of range") }
+        guard Int(value) < count else { throw EventCodecError("enum ordinal \(value) out of range") }
         return value
     }
 
+    @inline(__always)
+    mutating func listCount() throws(EventCodecError) -> Int {
+        let count = try varint()
+        guard count <= UInt64(bytes.count - position) else { throw EventCodecError("truncated") }
+        return Int(count)
+    }
+
+    /// Reads the presence byte and the fields of `type`, straight into the payload.
     mutating func data(_ type: EventType) throws(EventCodecError) -> EventData {
-        let fields = type.fields
         let presence = try byte()
-        return try FieldValues.withSlots(count: fields.count) { values throws(EventCodecError) in
-            var optionalIndex = 0
-            for (index, field) in fields.enumerated() {
-                if field.isOptional {
-                    defer { optionalIndex += 1 }
-                    if presence & (1 << UInt8(optionalIndex)) == 0 { continue }
-                }
-                values.slots[index] = try slot(field.kind)
-            }
-            return EventData.make(type, values)
+        var state = BinaryFieldSource.State(reader: self, presence: presence)
+        let data = withUnsafeMutablePointer(to: &state) { EventData.make(type, BinaryFieldSource(state: $0)) }
+        if let error = state.error { throw error }
+        self = state.reader
+        return data
+    }
+}
+
+/// Reads field values in catalog order for a payload initializer. The initializer cannot throw, so the first
+/// failure is recorded (later reads return placeholders) and ``BinaryReader/data(_:)`` throws it afterwards.
+struct BinaryFieldSource: FieldSource {
+    struct State {
+        var reader: BinaryReader
+        let presence: UInt8
+        var optionalIndex: UInt8 = 0
+        var error: EventCodecError?
+
+        init(reader: BinaryReader, presence: UInt8) {
+            self.reader = reader
+            self.presence = presence
         }
     }
 
-    mutating func slot(_ kind: FieldKind) throws(EventCodecError) -> Slot {
-        switch kind {
-        case .id, .text, .municipalityId:
-            return .string(try string())
-        case .date:
-            return .date(LocalDate(daysSinceEpoch: Int(try signed())))
-        case .academicYear:
-            return .academicYear(AcademicYear(startYear: Int(try signed())))
-        case .eventID:
-            var high: UInt64 = 0
-            var low: UInt64 = 0
-            for _ in 0..<8 { high = high << 8 | UInt64(try byte()) }
-            for _ in 0..<8 { low = low << 8 | UInt64(try byte()) }
-            return .eventID(EventID(high: high, low: low))
-        case .bool:
-            return .bool(try byte() != 0)
-        case .integer:
-            return .integer(Int(try signed()))
-        case .number:
-            return .number(try number())
-        case .enumeration(let vocabulary):
-            return .ordinal(try ordinal(vocabulary))
-        case .idList, .memberList:
-            let count = Int(try varint())
-            guard count <= bytes.count - position else { throw EventCodecError("truncated") }
+    let state: UnsafeMutablePointer<State>
+
+    @inline(__always)
+    private func read<T>(_ placeholder: T, _ body: (inout BinaryReader) throws(EventCodecError) -> T) -> T {
+        guard state.pointee.error == nil else { return placeholder }
+        do {
+            return try body(&state.pointee.reader)
+        } catch {
+            state.pointee.error = error
+            return placeholder
+        }
+    }
+
+    /// Whether the next optional field is present.
+    @inline(__always)
+    private func isPresent() -> Bool {
+        let bit = state.pointee.optionalIndex
+        state.pointee.optionalIndex = bit &+ 1
+        return state.pointee.presence & (1 << bit) != 0
+    }
+
+    func take(_ index: Int) -> String { read("") { reader throws(EventCodecError) in try reader.string() } }
+    func take(_ index: Int) -> String? { isPresent() ? (take(index) as String) : nil }
+
+    func take(_ index: Int) -> Int {
+        read(0) { reader throws(EventCodecError) in Int(truncatingIfNeeded: try reader.signed()) }
+    }
+    func take(_ index: Int) -> Int? { isPresent() ? (take(index) as Int) : nil }
+
+    func take(_ index: Int) -> Double { read(0) { reader throws(EventCodecError) in try reader.number() } }
+    func take(_ index: Int) -> Double? { isPresent() ? (take(index) as Double) : nil }
+
+    func take(_ index: Int) -> Bool { read(false) { reader throws(EventCodecError) in try reader.byte() != 0 } }
+    func take(_ index: Int) -> Bool? { isPresent() ? (take(index) as Bool) : nil }
+
+    func take(_ index: Int) -> LocalDate? {
+        guard isPresent() else { return nil }
+        return read(LocalDate(daysSinceEpoch: 0)) { reader throws(EventCodecError) in
+            LocalDate(daysSinceEpoch: Int(truncatingIfNeeded: try reader.signed()))
+        }
+    }
+
+    func take(_ index: Int) -> AcademicYear {
+        read(AcademicYear(startYear: 0)) { reader throws(EventCodecError) in
+            AcademicYear(startYear: Int(truncatingIfNeeded: try reader.signed()))
+        }
+    }
+
+    func take(_ index: Int) -> EventID {
+        read(EventID(high: 0, low: 0)) { reader throws(EventCodecError) in
+            guard reader.bytes.count - reader.position >= 16 else { throw EventCodecError("truncated") }
+            let high = reader.bytes.loadUnaligned(fromByteOffset: reader.position, as: UInt64.self)
+            let low = reader.bytes.loadUnaligned(fromByteOffset: reader.position + 8, as: UInt64.self)
+            reader.position += 16
+            return EventID(high: UInt64(bigEndian: high), low: UInt64(bigEndian: low))
+        }
+    }
+
+    func take(_ index: Int) -> [String] {
+        read([]) { reader throws(EventCodecError) in
+            let count = try reader.listCount()
             var items: [String] = []
             items.reserveCapacity(count)
-            for _ in 0..<count { items.append(try string()) }
-            return .strings(items)
-        case .enumList(let vocabulary):
-            let count = Int(try varint())
-            guard count <= bytes.count - position else { throw EventCodecError("truncated") }
-            var items: [UInt8] = []
-            items.reserveCapacity(count)
-            for _ in 0..<count { items.append(try ordinal(vocabulary)) }
-            return .ordinals(items)
-        case .directionMap:
-            let count = Int(try varint())
-            guard count <= bytes.count - position else { throw EventCodecError("truncated") }
+            for _ in 0..<count { items.append(try reader.string()) }
+            return items
+        }
+    }
+
+    func take(_ index: Int) -> [Direction: Double] {
+        read([:]) { reader throws(EventCodecError) in
+            let count = try reader.listCount()
             var map: [Direction: Double] = [:]
             map.reserveCapacity(count)
             for _ in 0..<count {
-                let direction = Direction.allCases[Int(try ordinal(Direction.vocabulary))]
-                map[direction] = try number()
+                let direction = Direction(validOrdinal: try reader.ordinal(count: Direction.caseCount))
+                map[direction] = try reader.number()
             }
-            return .directionMap(map)
-        case .criteriaMap:
-            let count = Int(try varint())
-            guard count <= bytes.count - position else { throw EventCodecError("truncated") }
+            return map
+        }
+    }
+
+    func take(_ index: Int) -> [String: Double] {
+        read([:]) { reader throws(EventCodecError) in
+            let count = try reader.listCount()
             var map: [String: Double] = [:]
             map.reserveCapacity(count)
             for _ in 0..<count {
-                let name = try string()
-                map[name] = try number()
+                let name = try reader.string()
+                map[name] = try reader.number()
             }
-            return .numberMap(map)
+            return map
+        }
+    }
+
+    func take<E: CatalogEnum>(_ index: Int) -> E {
+        let ordinal = read(0) { reader throws(EventCodecError) in try reader.ordinal(count: E.vocabulary.count) }
+        return E(validOrdinal: ordinal)
+    }
+
+    func take<E: CatalogEnum>(_ index: Int) -> [E] {
+        read([]) { reader throws(EventCodecError) in
+            let count = try reader.listCount()
+            let cases = E.vocabulary.count
+            var items: [E] = []
+            items.reserveCapacity(count)
+            for _ in 0..<count { items.append(E(validOrdinal: try reader.ordinal(count: cases))) }
+            return items
         }
     }
 }

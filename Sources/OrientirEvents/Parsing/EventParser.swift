@@ -21,22 +21,28 @@ public struct EventParser: Sendable {
 
     /// Parses and validates one line given as bytes.
     public func parse(line: [UInt8], lineNumber: Int, file: String) throws(EventValidationError) -> Event {
-        do {
-            return try line.withUnsafeBytes { bytes in try parseEvent(bytes) }
-        } catch {
-            // `withUnsafeBytes` rethrows untyped; the only error `parseEvent` throws is a `Violation`.
-            throw (error as! Violation).located(file: file, line: lineNumber)
+        var violation: Violation?
+        let event: Event? = line.withUnsafeBytes { bytes in
+            do throws(Violation) { return try parseEvent(bytes) } catch {
+                violation = error
+                return nil
+            }
         }
+        if let event { return event }
+        throw violation!.located(file: file, line: lineNumber)
     }
 
     /// Parses and validates one line given as a slice of bytes.
     public func parse(line: ArraySlice<UInt8>, lineNumber: Int, file: String) throws(EventValidationError) -> Event {
-        do {
-            return try line.withUnsafeBytes { bytes in try parseEvent(bytes) }
-        } catch {
-            // `withUnsafeBytes` rethrows untyped; the only error `parseEvent` throws is a `Violation`.
-            throw (error as! Violation).located(file: file, line: lineNumber)
+        var violation: Violation?
+        let event: Event? = line.withUnsafeBytes { bytes in
+            do throws(Violation) { return try parseEvent(bytes) } catch {
+                violation = error
+                return nil
+            }
         }
+        if let event { return event }
+        throw violation!.located(file: file, line: lineNumber)
     }
 
     /// Parses and validates one line given as text.
@@ -183,18 +189,11 @@ private enum EnvelopeKey: UInt8, CaseIterable {
 
 extension EventType {
     /// Raw values as bytes, in `allCases` order.
-    private static let names: [[UInt8]] = allCases.map { Array($0.rawValue.utf8) }
+    static let names = Vocabulary(rawValues: allCases.map(\.rawValue))
 
     init?(utf8 text: UnsafeRawBufferPointer) {
-        let count = text.count
-        for (index, name) in EventType.names.enumerated() where name.count == count {
-            let matches = name.withUnsafeBytes { bytesEqual($0.baseAddress!, text.baseAddress!, count) }
-            if matches {
-                self = EventType.allCases[index]
-                return
-            }
-        }
-        return nil
+        guard let code = EventType.names.ordinal(of: text) else { return nil }
+        self.init(validCode: code)
     }
 }
 

@@ -58,12 +58,13 @@ extension JSONCursor {
         }
     }
 
-    func enumeration(_ token: StringToken, _ vocabulary: Vocabulary, _ path: @autoclosure () -> String)
+    func enumeration(_ token: StringToken, _ vocabulary: VocabularyRef, _ path: @autoclosure () -> String)
         throws(Violation) -> UInt8
     {
         try withDecoded(token) { text throws(Violation) in
-            guard let ordinal = vocabulary.ordinal(of: text) else {
-                throw Violation(.unknownEnumValue, path(), "\(quoted(token)) is not one of \(vocabulary.listing)")
+            guard let ordinal = vocabulary.vocabulary.ordinal(of: text) else {
+                throw Violation(
+                    .unknownEnumValue, path(), "\(quoted(token)) is not one of \(vocabulary.vocabulary.listing)")
             }
             return ordinal
         }
@@ -86,6 +87,7 @@ extension JSONCursor {
         guard current == UInt8(ascii: "{") else { throw wrongType("data", "an object") }
         position += 1
         var seen: UInt64 = 0
+        var expected = 0
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             position += 1
@@ -95,10 +97,17 @@ extension JSONCursor {
                 guard current == UInt8(ascii: "\"") else { throw syntaxError("data", "expected a key") }
                 let keyToken = try readString("data")
                 try expect(UInt8(ascii: ":"), "data")
+                // Keys usually come in catalog order: try the field after the previous one first.
                 let index = try withDecoded(keyToken) { key throws(Violation) in
-                    fields.firstIndex { field in
-                        field.nameBytes.count == key.count
-                            && field.nameBytes.withUnsafeBytes { bytesEqual($0.baseAddress!, key.baseAddress!, key.count) }
+                    fields.withUnsafeBufferPointer { table -> Int? in
+                        @inline(__always) func matches(_ candidate: Int) -> Bool {
+                            let name = table[candidate].staticName
+                            return name.utf8CodeUnitCount == key.count
+                                && bytesEqual(name.utf8Start, key.baseAddress!, key.count)
+                        }
+                        if expected < table.count, matches(expected) { return expected }
+                        for candidate in 0..<table.count where matches(candidate) { return candidate }
+                        return nil
                     }
                 }
                 guard let index else {
@@ -109,6 +118,7 @@ extension JSONCursor {
                     throw Violation(.repeatedKey, "data." + field.name, "the key is repeated")
                 }
                 seen |= 1 << UInt64(index)
+                expected = index + 1
                 values.slots[index] = try readField(field)
                 skipWhitespace()
                 if current == UInt8(ascii: ",") {
@@ -198,8 +208,8 @@ extension JSONCursor {
         case .directionMap(let range):
             var map: [Direction: Double] = [:]
             try readMap(path()) { cursor, key throws(Violation) in
-                let ordinal = try cursor.enumeration(key, Direction.vocabulary, path())
-                let direction = Direction.allCases[Int(ordinal)]
+                let ordinal = try cursor.enumeration(key, VocabularyRef(Direction.vocabulary), path())
+                let direction = Direction(validOrdinal: ordinal)
                 let itemPath = { path() + "." + direction.rawValue }
                 guard map[direction] == nil else { throw Violation(.repeatedKey, itemPath(), "the key is repeated") }
                 map[direction] = try cursor.readRangedNumber(range, itemPath())

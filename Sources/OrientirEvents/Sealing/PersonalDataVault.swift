@@ -24,6 +24,8 @@ public final class PersonalDataVault: Sendable {
     private struct Keys {
         var keys: [String: SymmetricKey] = [:]
         var forgotten: Set<String> = []
+        /// Keys were created with `deferSave` and are not in the keystore file yet.
+        var unsaved = false
     }
 
     private static let magic = "orientir-personal-keys 1"
@@ -44,8 +46,23 @@ public final class PersonalDataVault: Sendable {
     /// Seals a `PersonalDataRecorded` event (other events come back unchanged), creating the person's key if
     /// needed and saving it before returning. Sealing data of a forgotten person is an error.
     public func seal(_ event: Event) throws(PersonalDataVaultError) -> Event {
+        try seal(event, deferSave: false)
+    }
+
+    /// Seals like ``seal(_:)``; with `deferSave`, a newly created key is kept in memory only and the keystore is
+    /// written later by ``saveIfNeeded()`` — one write (and fsync) for a whole batch instead of one per new person.
+    ///
+    /// - Important: until ``saveIfNeeded()`` returns, the keys of events sealed this way exist only in this
+    ///   process: the caller must save **before** the sealed events become durable (before appending them to the
+    ///   log), or a crash would leave ciphertext that nothing can open.
+    ///
+    /// ```swift
+    /// let sealed = try events.map { try vault.seal($0, deferSave: true) }
+    /// try vault.saveIfNeeded()          // once, then append `sealed`
+    /// ```
+    public func seal(_ event: Event, deferSave: Bool) throws(PersonalDataVaultError) -> Event {
         guard case .personalDataRecorded(let data) = event.data else { return event }
-        let key = try key(for: data.personId, create: true)!
+        let key = try key(for: data.personId, create: true, deferSave: deferSave)!
         let plaintext = PersonalDataVault.canonicalPlaintext(data)
         let box: AES.GCM.SealedBox
         do {
@@ -98,13 +115,24 @@ public final class PersonalDataVault: Sendable {
         return clear.ndjson()
     }
 
-    /// Destroys `personId`'s key and rewrites the keystore without it; the id is kept in the forgotten list.
+    /// Writes the keystore if keys were created with `deferSave` since it was last written; otherwise does nothing.
+    public func saveIfNeeded() throws(PersonalDataVaultError) {
+        try state.withLock { keys throws(PersonalDataVaultError) in
+            guard keys.unsaved else { return }
+            try KeystoreFile.replace(path, with: PersonalDataVault.serialize(keys))
+            keys.unsaved = false
+        }
+    }
+
+    /// Destroys `personId`'s key and rewrites the keystore without it (and with any keys whose save was
+    /// deferred); the id is kept in the forgotten list.
     public func forget(_ personId: String) throws(PersonalDataVaultError) {
         try state.withLock { keys throws(PersonalDataVaultError) in
             var next = keys
             next.keys[personId] = nil
             next.forgotten.insert(personId)
             try KeystoreFile.replace(path, with: PersonalDataVault.serialize(next))
+            next.unsaved = false
             keys = next
         }
     }
@@ -126,15 +154,23 @@ public final class PersonalDataVault: Sendable {
 
     // MARK: Keys
 
-    private func key(for personId: String, create: Bool) throws(PersonalDataVaultError) -> SymmetricKey? {
+    private func key(for personId: String, create: Bool, deferSave: Bool = false) throws(PersonalDataVaultError)
+        -> SymmetricKey?
+    {
         try state.withLock { keys throws(PersonalDataVaultError) in
             if let key = keys.keys[personId] { return key }
             guard create else { return nil }
             guard !keys.forgotten.contains(personId) else { throw .forgotten(personId) }
-            var next = keys
             let key = SymmetricKey(size: .bits256)
+            if deferSave {
+                keys.keys[personId] = key
+                keys.unsaved = true
+                return key
+            }
+            var next = keys
             next.keys[personId] = key
             try KeystoreFile.replace(path, with: PersonalDataVault.serialize(next))
+            next.unsaved = false
             keys = next
             return key
         }
@@ -152,12 +188,27 @@ public final class PersonalDataVault: Sendable {
     }
 
     private static func serialize(_ keys: Keys) -> [UInt8] {
-        var text = magic + "\n"
-        for personId in keys.keys.keys.sorted() {
-            text += "key \(personId) " + keys.keys[personId]!.withUnsafeBytes { hex($0) } + "\n"
+        var bytes = Array((magic + "\n").utf8)
+        bytes.reserveCapacity(keys.keys.count * 100 + keys.forgotten.count * 30 + 32)
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        for (personId, key) in keys.keys.sorted(by: { $0.key < $1.key }) {
+            bytes.append(contentsOf: "key ".utf8)
+            bytes.append(contentsOf: personId.utf8)
+            bytes.append(UInt8(ascii: " "))
+            key.withUnsafeBytes { raw in
+                for byte in raw {
+                    bytes.append(digits[Int(byte >> 4)])
+                    bytes.append(digits[Int(byte & 0xF)])
+                }
+            }
+            bytes.append(UInt8(ascii: "\n"))
         }
-        for personId in keys.forgotten.sorted() { text += "forgotten \(personId)\n" }
-        return Array(text.utf8)
+        for personId in keys.forgotten.sorted() {
+            bytes.append(contentsOf: "forgotten ".utf8)
+            bytes.append(contentsOf: personId.utf8)
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        return bytes
     }
 
     private static func parse(_ content: [UInt8]) -> Keys? {
@@ -184,11 +235,16 @@ public final class PersonalDataVault: Sendable {
     /// The canonical binary encoding of the data's fields (the codec's field encoding), so equal content gives
     /// equal bytes.
     static func canonicalPlaintext(_ data: PersonalDataRecorded) -> [UInt8] {
-        var fields = BinaryFieldWriter(writer: BinaryWriter(buffer: [0]), fields: PersonalDataRecorded.fields)
-        data.visitFields(&fields)
-        var bytes = fields.writer.buffer
-        bytes[0] = fields.presence
-        return bytes
+        ByteBuffer.withScratch(size: 512) { buffer in
+            buffer.append(0)
+            let presence = withUnsafeMutablePointer(to: &buffer) { pointer in
+                var fields = BinaryFieldWriter(writer: pointer, fields: PersonalDataRecorded.fields)
+                data.visitFields(&fields)
+                return fields.presence
+            }
+            buffer.set(presence, at: 0)
+            return [UInt8](buffer.bytes)
+        }
     }
 
     static func decodePlaintext(_ bytes: [UInt8], personId: String) throws(PersonalDataVaultError) -> PersonalDataRecorded {
@@ -217,11 +273,6 @@ public final class PersonalDataVault: Sendable {
 /// The associated data of a seal: the event id and the person, so a box cannot be moved to another event.
 private func associatedData(_ id: EventID, _ personId: String) -> [UInt8] {
     id.bytes + Array(personId.utf8)
-}
-
-private func hex(_ bytes: UnsafeRawBufferPointer) -> String {
-    let digits = Array("0123456789abcdef")
-    return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] })
 }
 
 private func unhex(_ text: Substring) -> [UInt8]? {

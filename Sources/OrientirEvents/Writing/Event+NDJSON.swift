@@ -10,32 +10,41 @@ extension Event {
     /// id, type, schema, occurredAt, region, municipality, source, data; `data` keys in catalog order, map keys
     /// sorted by their UTF-8 bytes; integral numbers without fraction, others in shortest round-trip form.
     public func ndjson(sealedAs readOut: SealedReadOut = .sealed) -> String {
-        var buffer: [UInt8] = []
-        writeNDJSON(into: &buffer, sealedAs: readOut)
-        return String(decoding: buffer, as: UTF8.self)
+        ByteBuffer.withScratch { buffer in
+            write(into: &buffer, sealedAs: readOut)
+            return String(decoding: buffer.bytes, as: UTF8.self)
+        }
     }
 
     /// Appends the canonical NDJSON line of the event to `buffer` (no line terminator).
     public func writeNDJSON(into buffer: inout [UInt8], sealedAs readOut: SealedReadOut = .sealed) {
-        buffer.append(contentsOf: #"{"id":""#.utf8)
-        let idStart = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: 36))
-        buffer.withUnsafeMutableBytes { id.write(into: UnsafeMutableRawBufferPointer(rebasing: $0[idStart...])) }
-        buffer.append(contentsOf: #"","type":""#.utf8)
-        buffer.append(contentsOf: type.rawValue.utf8)
-        buffer.append(contentsOf: #"","schema":"#.utf8)
-        appendInteger(schema, to: &buffer)
-        buffer.append(contentsOf: #","occurredAt":""#.utf8)
-        occurredAt.write(into: &buffer)
-        buffer.append(contentsOf: #"","region":"#.utf8)
-        appendJSONString(region, to: &buffer)
-        buffer.append(contentsOf: #","municipality":"#.utf8)
-        appendJSONString(municipality, to: &buffer)
-        if let source {
-            buffer.append(contentsOf: #","source":"#.utf8)
-            appendJSONString(source, to: &buffer)
+        ByteBuffer.withScratch { scratch in
+            write(into: &scratch, sealedAs: readOut)
+            buffer.append(scratch)
         }
-        buffer.append(contentsOf: #","data":"#.utf8)
+    }
+
+    func write(into buffer: inout ByteBuffer, sealedAs readOut: SealedReadOut) {
+        buffer.reserve(64)
+        buffer.append(#"{"id":""#)
+        buffer.reserve(36)
+        id.write(into: UnsafeMutableRawBufferPointer(start: buffer.base + buffer.count, count: 36))
+        buffer.skip(36)
+        buffer.append(#"","type":""#)
+        buffer.append(type.nameBytes)
+        buffer.append(#"","schema":"#)
+        buffer.appendDecimal(schema)
+        buffer.append(#","occurredAt":""#)
+        occurredAt.write(into: &buffer)
+        buffer.append(#"","region":"#)
+        buffer.appendJSONString(region)
+        buffer.append(#","municipality":"#)
+        buffer.appendJSONString(municipality)
+        if let source {
+            buffer.append(#","source":"#)
+            buffer.appendJSONString(source)
+        }
+        buffer.append(#","data":"#)
         data.writeJSON(into: &buffer, sealedAs: readOut)
         buffer.append(UInt8(ascii: "}"))
     }
@@ -44,106 +53,189 @@ extension Event {
 extension EventData {
     /// Appends the `data` object.
     func writeJSON(into buffer: inout [UInt8], sealedAs readOut: SealedReadOut) {
+        ByteBuffer.withScratch { scratch in
+            writeJSON(into: &scratch, sealedAs: readOut)
+            buffer.append(scratch)
+        }
+    }
+
+    /// Appends the `data` object.
+    func writeJSON(into buffer: inout ByteBuffer, sealedAs readOut: SealedReadOut) {
         if case .sealedPersonalData(let sealed) = self {
-            buffer.append(contentsOf: #"{"personId":"#.utf8)
-            appendJSONString(sealed.personId, to: &buffer)
-            buffer.append(contentsOf: (readOut == .sealed ? #","sealed":true}"# : #","forgotten":true}"#).utf8)
+            buffer.append(#"{"personId":"#)
+            buffer.appendJSONString(sealed.personId)
+            buffer.append(readOut == .sealed ? #","sealed":true}"# : #","forgotten":true}"#)
             return
         }
-        var writer = JSONFieldWriter(fields: type.fields, buffer: [])
-        swap(&buffer, &writer.buffer)
-        writer.buffer.append(UInt8(ascii: "{"))
-        _ = visitFields(&writer)
-        writer.buffer.append(UInt8(ascii: "}"))
-        swap(&buffer, &writer.buffer)
+        buffer.append(UInt8(ascii: "{"))
+        withUnsafeMutablePointer(to: &buffer) { pointer in
+            var writer = JSONFieldWriter(buffer: pointer, fields: type.fields)
+            _ = visitFields(&writer)
+        }
+        buffer.append(UInt8(ascii: "}"))
     }
+}
+
+extension EventType {
+    /// The UTF-8 bytes of the raw value.
+    @inline(__always)
+    var nameBytes: UnsafeRawBufferPointer { EventType.names.name(Int(code)) }
 }
 
 /// Writes visited fields as `"name":value` pairs, skipping absent optional ones.
 struct JSONFieldWriter: FieldVisitor {
-    let fields: [FieldSpec]
-    var buffer: [UInt8]
+    let buffer: UnsafeMutablePointer<ByteBuffer>
+    let fields: UnsafeBufferPointer<FieldSpec>
     var index = 0
     var first = true
 
-    init(fields: [FieldSpec], buffer: [UInt8]) {
-        self.fields = fields
+    init(buffer: UnsafeMutablePointer<ByteBuffer>, fields: [FieldSpec]) {
         self.buffer = buffer
+        // Field tables are static constants: their storage lives for the whole process.
+        self.fields = fields.withUnsafeBufferPointer { $0 }
     }
 
-    /// Writes the key of the next field, or skips it when `present` is false.
-    private mutating func key(_ present: Bool) -> Bool {
-        defer { index += 1 }
-        guard present else { return false }
-        if !first { buffer.append(UInt8(ascii: ",")) }
+    /// Writes the key of the next field.
+    @inline(__always)
+    private mutating func key() {
+        let name = fields[index].staticName
+        index += 1
+        buffer.pointee.reserve(name.utf8CodeUnitCount + 4)
+        if !first { buffer.pointee.appendUnchecked(UInt8(ascii: ",")) }
         first = false
-        buffer.append(UInt8(ascii: "\""))
-        buffer.append(contentsOf: fields[index].nameBytes)
-        buffer.append(contentsOf: #"":"#.utf8)
-        return true
+        buffer.pointee.appendUnchecked(UInt8(ascii: "\""))
+        buffer.pointee.append(name)
+        buffer.pointee.appendUnchecked(UInt8(ascii: "\""))
+        buffer.pointee.appendUnchecked(UInt8(ascii: ":"))
     }
+
+    @inline(__always)
+    private mutating func skip() { index += 1 }
 
     mutating func string(_ value: String?) {
-        if key(value != nil) { appendJSONString(value!, to: &buffer) }
+        guard let value else { return skip() }
+        key()
+        buffer.pointee.appendJSONString(value)
     }
 
     mutating func integer(_ value: Int?) {
-        if key(value != nil) { appendInteger(value!, to: &buffer) }
+        guard let value else { return skip() }
+        key()
+        buffer.pointee.appendDecimal(value)
     }
 
     mutating func number(_ value: Double?) {
-        if key(value != nil) { appendNumber(value!, to: &buffer) }
+        guard let value else { return skip() }
+        key()
+        buffer.pointee.appendNumber(value)
     }
 
     mutating func bool(_ value: Bool?) {
-        if key(value != nil) { buffer.append(contentsOf: (value! ? "true" : "false").utf8) }
+        guard let value else { return skip() }
+        key()
+        buffer.pointee.append(value ? "true" : "false")
     }
 
     mutating func date(_ value: LocalDate?) {
-        if key(value != nil) { appendJSONString(value!.description, to: &buffer) }
+        guard let value else { return skip() }
+        key()
+        buffer.pointee.append(UInt8(ascii: "\""))
+        value.write(into: &buffer.pointee)
+        buffer.pointee.append(UInt8(ascii: "\""))
     }
 
     mutating func academicYear(_ value: AcademicYear) {
-        if key(true) { appendJSONString(value.description, to: &buffer) }
+        key()
+        buffer.pointee.append(UInt8(ascii: "\""))
+        value.write(into: &buffer.pointee)
+        buffer.pointee.append(UInt8(ascii: "\""))
     }
 
     mutating func eventID(_ value: EventID) {
-        if key(true) { appendJSONString(value.description, to: &buffer) }
+        key()
+        buffer.pointee.reserve(38)
+        buffer.pointee.appendUnchecked(UInt8(ascii: "\""))
+        value.write(into: UnsafeMutableRawBufferPointer(start: buffer.pointee.base + buffer.pointee.count, count: 36))
+        buffer.pointee.skip(36)
+        buffer.pointee.appendUnchecked(UInt8(ascii: "\""))
     }
 
     mutating func enumeration<E: CatalogEnum>(_ value: E) {
-        if key(true) { appendJSONString(value.rawValue, to: &buffer) }
+        key()
+        appendEnum(value)
+    }
+
+    @inline(__always)
+    private func appendEnum<E: CatalogEnum>(_ value: E) {
+        let name = E.vocabulary.name(Int(value.ordinal))
+        buffer.pointee.reserve(name.count + 2)
+        buffer.pointee.appendUnchecked(UInt8(ascii: "\""))
+        buffer.pointee.append(name)
+        buffer.pointee.appendUnchecked(UInt8(ascii: "\""))
     }
 
     mutating func strings(_ value: [String]) {
-        guard key(true) else { return }
-        buffer.append(UInt8(ascii: "["))
+        key()
+        buffer.pointee.append(UInt8(ascii: "["))
         for (offset, item) in value.enumerated() {
-            if offset > 0 { buffer.append(UInt8(ascii: ",")) }
-            appendJSONString(item, to: &buffer)
+            if offset > 0 { buffer.pointee.append(UInt8(ascii: ",")) }
+            buffer.pointee.appendJSONString(item)
         }
-        buffer.append(UInt8(ascii: "]"))
+        buffer.pointee.append(UInt8(ascii: "]"))
     }
 
     mutating func enumerations<E: CatalogEnum>(_ value: [E]) {
-        strings(value.map(\.rawValue))
+        key()
+        buffer.pointee.append(UInt8(ascii: "["))
+        for (offset, item) in value.enumerated() {
+            if offset > 0 { buffer.pointee.append(UInt8(ascii: ",")) }
+            appendEnum(item)
+        }
+        buffer.pointee.append(UInt8(ascii: "]"))
     }
 
     mutating func directionMap(_ value: [Direction: Double]) {
-        numberMap(Dictionary(uniqueKeysWithValues: value.map { ($0.key.rawValue, $0.value) }))
+        key()
+        // Gather by ordinal, then write in the UTF-8 order of the names.
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: Direction.caseCount) { scores in
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: Direction.caseCount) { present in
+                present.initialize(repeating: false)
+                for (direction, score) in value {
+                    let ordinal = Int(direction.ordinal)
+                    scores[ordinal] = score
+                    present[ordinal] = true
+                }
+                buffer.pointee.append(UInt8(ascii: "{"))
+                var first = true
+                for ordinal in Direction.ordinalsByName where present[Int(ordinal)] {
+                    if !first { buffer.pointee.append(UInt8(ascii: ",")) }
+                    first = false
+                    appendEnum(Direction(validOrdinal: ordinal))
+                    buffer.pointee.append(UInt8(ascii: ":"))
+                    buffer.pointee.appendNumber(scores[Int(ordinal)])
+                }
+                buffer.pointee.append(UInt8(ascii: "}"))
+            }
+        }
     }
 
     mutating func numberMap(_ value: [String: Double]) {
-        guard key(true) else { return }
-        buffer.append(UInt8(ascii: "{"))
+        key()
+        buffer.pointee.append(UInt8(ascii: "{"))
         for (offset, name) in value.keys.sorted(by: utf8Precedes).enumerated() {
-            if offset > 0 { buffer.append(UInt8(ascii: ",")) }
-            appendJSONString(name, to: &buffer)
-            buffer.append(UInt8(ascii: ":"))
-            appendNumber(value[name]!, to: &buffer)
+            if offset > 0 { buffer.pointee.append(UInt8(ascii: ",")) }
+            buffer.pointee.appendJSONString(name)
+            buffer.pointee.append(UInt8(ascii: ":"))
+            buffer.pointee.appendNumber(value[name]!)
         }
-        buffer.append(UInt8(ascii: "}"))
+        buffer.pointee.append(UInt8(ascii: "}"))
     }
+}
+
+extension Direction {
+    static let caseCount = allCases.count
+    /// Ordinals in the UTF-8 order of the raw values: the canonical order of `interests` keys.
+    static let ordinalsByName: [UInt8] = allCases.sorted { utf8Precedes($0.rawValue, $1.rawValue) }.map(\.ordinal)
 }
 
 /// Byte order of UTF-8 (= code point order): the canonical order of map keys.
@@ -153,40 +245,23 @@ func utf8Precedes(_ lhs: String, _ rhs: String) -> Bool {
 
 /// Appends `text` as a JSON string: quotes, backslashes and control characters escaped, the rest as UTF-8.
 func appendJSONString(_ text: String, to buffer: inout [UInt8]) {
-    buffer.append(UInt8(ascii: "\""))
-    for byte in text.utf8 {
-        switch byte {
-        case UInt8(ascii: "\""): buffer.append(contentsOf: #"\""#.utf8)
-        case UInt8(ascii: "\\"): buffer.append(contentsOf: #"\\"#.utf8)
-        case 0x0A: buffer.append(contentsOf: #"\n"#.utf8)
-        case 0x0D: buffer.append(contentsOf: #"\r"#.utf8)
-        case 0x09: buffer.append(contentsOf: #"\t"#.utf8)
-        case 0x08: buffer.append(contentsOf: #"\b"#.utf8)
-        case 0x0C: buffer.append(contentsOf: #"\f"#.utf8)
-        case ..<0x20:
-            let digits: StaticString = "0123456789abcdef"
-            buffer.append(contentsOf: #"\u00"#.utf8)
-            buffer.append(digits.utf8Start[Int(byte >> 4)])
-            buffer.append(digits.utf8Start[Int(byte & 0xF)])
-        default: buffer.append(byte)
-        }
+    ByteBuffer.withScratch(size: 256) { scratch in
+        scratch.appendJSONString(text)
+        buffer.append(scratch)
     }
-    buffer.append(UInt8(ascii: "\""))
 }
 
 func appendInteger(_ value: Int, to buffer: inout [UInt8]) {
-    if value >= 0, value < 10 {
-        buffer.append(UInt8(ascii: "0") + UInt8(value))
-    } else {
-        buffer.append(contentsOf: String(value).utf8)
+    ByteBuffer.withScratch(size: 32) { scratch in
+        scratch.appendDecimal(value)
+        buffer.append(scratch)
     }
 }
 
 /// Integral values without fraction (`6`, not `6.0`); others in Swift's shortest round-trip form.
 func appendNumber(_ value: Double, to buffer: inout [UInt8]) {
-    if let integer = exactInteger(value) {
-        appendInteger(integer, to: &buffer)
-    } else {
-        buffer.append(contentsOf: value.description.utf8)
+    ByteBuffer.withScratch(size: 64) { scratch in
+        scratch.appendNumber(value)
+        buffer.append(scratch)
     }
 }

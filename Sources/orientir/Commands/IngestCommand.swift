@@ -160,6 +160,8 @@ struct Ingestor {
                 try append(chunk.drafts[start...], bulk, &summary)
                 progress.update(bytes: summary.bytes, events: summary.stored + summary.duplicates)
             }
+            // New persons' keys reach the disk before the import (and with it their sealed data) becomes durable.
+            try vault.saveIfNeeded()
         }
         progress.finish()
         summary.seconds = progress.elapsedSeconds
@@ -189,7 +191,7 @@ struct Ingestor {
                                 + "their personal data cannot be recorded again", Array(text)))
                         return flushIfFull()
                     }
-                    event = try vault.seal(event)
+                    event = try vault.seal(event, deferSave: true)
                 }
                 if case .eventRetracted = event.data {
                     chunk.retractions.append((chunk.drafts.count, event, line, Array(text)))

@@ -46,6 +46,7 @@ struct ReadCommand: ParsableCommand {
         let log = try FileLog(directory: directory, options: .reading)
         let vault = try EventLog.vault(directory)
         var out = StandardOutput()
+        var stamp = (microseconds: Int64.min, text: [UInt8]())
         try log.read(range) { record in
             var event = try EventLog.decode(record)
             if !types.isEmpty && !types.contains(event.type) { return }
@@ -64,15 +65,29 @@ struct ReadCommand: ParsableCommand {
                 event.writeNDJSON(into: &buffer, sealedAs: readOut)
                 buffer.removeLast()  // the closing brace: the store's fields follow
                 buffer.append(contentsOf: #","position":"#.utf8)
-                buffer.append(contentsOf: String(record.position).utf8)
+                Self.appendDecimal(record.position, to: &buffer)
                 buffer.append(contentsOf: #","recordedAt":""#.utf8)
-                buffer.append(contentsOf: Instant.format(microseconds: record.recordedAt).utf8)
+                if stamp.microseconds != record.recordedAt {  // a batch shares one instant: format it once
+                    stamp = (record.recordedAt, Array(Instant.format(microseconds: record.recordedAt).utf8))
+                }
+                buffer.append(contentsOf: stamp.text)
                 buffer.append(contentsOf: #"","streamVersion":"#.utf8)
-                buffer.append(contentsOf: String(record.streamVersion).utf8)
+                Self.appendDecimal(record.streamVersion, to: &buffer)
                 buffer.append(contentsOf: "}\n".utf8)
             }
         }
         out.flush()
+    }
+
+    static func appendDecimal(_ value: UInt64, to buffer: inout [UInt8]) {
+        var digits: (UInt64, Int) = (value, 0)
+        var scratch: [UInt8] = []
+        repeat {
+            scratch.append(UInt8(ascii: "0") + UInt8(digits.0 % 10))
+            digits.0 /= 10
+            digits.1 += 1
+        } while digits.0 > 0
+        buffer.append(contentsOf: scratch.reversed())
     }
 
     static func instant(_ text: String?, _ option: String) throws -> Int64? {

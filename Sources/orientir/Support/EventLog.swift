@@ -35,9 +35,11 @@ enum EventLog {
     }
 
     static func decode(_ record: RecordView) throws -> Event {
-        guard let id = EventID(bytes: record.id) else {
+        guard record.id.count == 16 else {
             throw CommandFailure("record at position \(record.position) has an id of \(record.id.count) bytes, not a UUID")
         }
+        let id = EventID(high: UInt64(bigEndian: record.id.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                         low: UInt64(bigEndian: record.id.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
         return try EventCodec.decode(record.payload, id: id)
     }
 

@@ -1,1 +1,0 @@
-// OrientirFootprints: see the issue note; filled in by the projections work.

@@ -1,0 +1,212 @@
+import Foundation
+import OrientirEvents
+import OrientirLog
+import OrientirProjections
+import XCTest
+
+/// A small projection for engine tests: per event type a count, plus an order-sensitive digest of event ids.
+struct Digest: Projection, Equatable {
+    static let name = "digest"
+    static let version = 1
+    var counts: [String: Int] = [:]
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    var last: UInt64 = 0
+
+    init() {}
+
+    mutating func apply(_ logged: LoggedEvent) {
+        switch logged.event.data {
+        case .eventRetracted: counts["retraction", default: 0] += 1
+        default: counts[logged.event.type.rawValue, default: 0] += 1
+        }
+        hash = (hash ^ logged.event.id.low ^ logged.position) &* 0x100_0000_01b3
+        last = logged.position
+    }
+
+    func writeSnapshot(to writer: inout SnapshotWriter) {
+        writer.uint64(hash)
+        writer.uint64(last)
+        writer.strings(counts.keys.sorted())
+        writer.array(counts.keys.sorted().map { counts[$0]! })
+    }
+
+    init(snapshot reader: inout SnapshotReader) throws(ProjectionError) {
+        hash = try reader.uint64()
+        last = try reader.uint64()
+        let keys = try reader.strings()
+        let values = try reader.array(of: Int.self)
+        counts = Dictionary(uniqueKeysWithValues: zip(keys, values))
+    }
+}
+
+final class ProjectionEngineTests: XCTestCase {
+    /// A synthetic region, with a few retractions added (some retracting early events, late in the log).
+    func makeEvents(seed: UInt64) throws -> [Event] {
+        var lines: [String] = []
+        RegionGenerator(seed: seed, students: 40, years: 2).write { lines.append($0) }
+        let parser = EventParser()
+        var events = try lines.enumerated().map { try parser.parse(line: $1, lineNumber: $0 + 1, file: "gen") }
+        var generator = SeededGenerator(seed: seed)
+        let originals = events.filter { $0.type != .eventRetracted && $0.type != .subjectForgotten }
+        var retracted = Set(events.compactMap { event -> EventID? in
+            if case .eventRetracted(let r) = event.data { return r.eventId }
+            return nil
+        })
+        for _ in 0..<4 {
+            let target = originals[Int(generator.next() % UInt64(originals.count))]
+            guard retracted.insert(target.id).inserted else { continue }
+            let at = events.count / 2 + Int(generator.next() % UInt64(events.count / 2))
+            let position = max(at, events.firstIndex { $0.id == target.id }! + 1)
+            let id = EventID(high: generator.next(), low: generator.next())
+            events.insert(Event(id: id, occurredAt: target.occurredAt, region: target.region, municipality: target.municipality,
+                                data: .eventRetracted(EventRetracted(eventId: target.id, reason: "test"))), at: position)
+        }
+        return events
+    }
+
+    func store(_ events: some Sequence<Event>) throws -> InMemoryStore {
+        let counter = Counter()
+        let store = InMemoryStore(clock: { counter.tick() })
+        for event in events {
+            _ = try store.append([RecordDraft(id: event.id.bytes, stream: event.stream, payload: EventCodec.encode(event))])
+        }
+        return store
+    }
+
+    func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "orientir-projections-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
+
+    func fresh(_ store: InMemoryStore, _ cut: Cut = .head) throws -> Digest {
+        let slot = ProjectionSlot<Digest>()
+        try ProjectionEngine(store: store).fold([slot], asOf: cut)
+        return slot.state
+    }
+
+    func testRebuildEqualsChunkedCatchUpEqualsAsOfAtHead() throws {
+        let events = try makeEvents(seed: 7)
+        XCTAssertGreaterThan(events.count, 300)
+        let full = try store(events)
+        let expected = try fresh(full)
+        XCTAssertEqual(expected.counts.values.reduce(0, +) + 0, expected.counts.values.reduce(0, +))
+
+        var generator = SeededGenerator(seed: 11)
+        let directory = try temporaryDirectory()
+        // Grow a log in chunks; after each, a new process would load the checkpoint and catch up.
+        let growing = try store([])
+        var appended = 0
+        while appended < events.count {
+            let chunk = 1 + Int(generator.next() % 120)
+            for event in events[appended..<min(events.count, appended + chunk)] {
+                _ = try growing.append([RecordDraft(id: event.id.bytes, stream: event.stream,
+                                                    payload: EventCodec.encode(event))])
+            }
+            appended = min(events.count, appended + chunk)
+            let slot = ProjectionSlot<Digest>()
+            try ProjectionEngine(store: growing, snapshots: SnapshotDirectory(path: directory), snapshotInterval: 50)
+                .catchUp([slot])
+            XCTAssertEqual(slot.state, try fresh(growing), "catch-up after \(appended) events")
+        }
+
+        let rebuilt = ProjectionSlot<Digest>()
+        let engine = ProjectionEngine(store: full, snapshots: SnapshotDirectory(path: directory), snapshotInterval: 37)
+        try engine.rebuild([rebuilt])
+        XCTAssertEqual(rebuilt.state, expected)
+        let asOfHead = ProjectionSlot<Digest>()
+        try engine.fold([asOfHead], asOf: .head)
+        XCTAssertEqual(asOfHead.state, expected)
+    }
+
+    func testAsOfAtRandomCutsEqualsAFreshFoldOfThePrefix() throws {
+        let events = try makeEvents(seed: 3)
+        let full = try store(events)
+        let directory = try temporaryDirectory()
+        let engine = ProjectionEngine(store: full, snapshots: SnapshotDirectory(path: directory), snapshotInterval: 25)
+        try engine.rebuild([ProjectionSlot<Digest>()])
+        var generator = SeededGenerator(seed: 5)
+        for _ in 0..<25 {
+            let cut = generator.next() % UInt64(events.count)
+            let slot = ProjectionSlot<Digest>()
+            try engine.fold([slot], asOf: .position(cut))
+            XCTAssertEqual(slot.state, try fresh(try store(events[0...Int(cut)])), "as of \(cut)")
+            XCTAssertEqual(slot.point.lastPosition, cut)
+        }
+        // By time: the clock ticks once per append, so instant i is position i.
+        let slot = ProjectionSlot<Digest>()
+        try engine.fold([slot], asOf: .recordedAt(100))
+        XCTAssertEqual(slot.point.lastPosition, 100)
+        XCTAssertEqual(slot.state, try fresh(try store(events[0...100])))
+    }
+
+    func testARetractionAfterTheCheckpointOfAnEarlierEventRebuilds() throws {
+        let events = try makeEvents(seed: 9).filter { $0.type != .eventRetracted }
+        let directory = try temporaryDirectory()
+        let growing = try store(events)
+        let engine = ProjectionEngine(store: growing, snapshots: SnapshotDirectory(path: directory))
+        try engine.catchUp([ProjectionSlot<Digest>()])
+        let target = events[3]
+        _ = try growing.append([RecordDraft(
+            id: EventID(high: 1, low: 2).bytes, stream: "retractions",
+            payload: EventCodec.encode(Event(id: EventID(high: 1, low: 2), occurredAt: target.occurredAt, region: "58",
+                                             municipality: "penza",
+                                             data: .eventRetracted(EventRetracted(eventId: target.id, reason: "x")))))])
+        let slot = ProjectionSlot<Digest>()
+        let report = try engine.catchUp([slot])
+        XCTAssertEqual(report.restarted, [Digest.name])
+        XCTAssertEqual(slot.state, try fresh(growing))
+        XCTAssertEqual(slot.point.skipped.map(\.target), [target.id])
+    }
+
+    func testAVersionChangeNeverReadsTheOldSnapshot() throws {
+        let directory = try temporaryDirectory()
+        let snapshots = SnapshotDirectory(path: directory)
+        try snapshots.write(path: snapshots.checkpointPath("digest", version: 0), name: "digest", version: 0,
+                            point: .zero, body: [])
+        XCTAssertNil(snapshots.readPoint(path: snapshots.checkpointPath("digest", version: 0), name: "digest", version: 1))
+        let events = try makeEvents(seed: 1)
+        let store = try store(events)
+        try ProjectionEngine(store: store, snapshots: snapshots).rebuild([ProjectionSlot<Digest>()])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: snapshots.checkpointPath("digest", version: 0)))
+    }
+
+    func testLiveTailFollowsAppends() async throws {
+        let events = try makeEvents(seed: 2)
+        let store = try store(events.prefix(100))
+        let live = LiveProjections(engine: ProjectionEngine(store: store), targets: [ProjectionSlot<Digest>()],
+                                   clock: ContinuousClock(), every: .milliseconds(2))
+        let task = Task { try await live.follow() }
+        for event in events.dropFirst(100) {
+            _ = try store.append([RecordDraft(id: event.id.bytes, stream: event.stream, payload: EventCodec.encode(event))])
+        }
+        let end = UInt64(events.count)
+        for _ in 0..<2000 where await live.position < end { try await Task.sleep(for: .milliseconds(2)) }
+        let reached = await live.position
+        XCTAssertEqual(reached, end)
+        task.cancel()
+        try await task.value
+        let state = await live.read { ($0[0] as! ProjectionSlot<Digest>).state.hash }
+        XCTAssertEqual(state, try fresh(store).hash)
+    }
+}
+
+/// SplitMix64: a seeded, reproducible generator.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Int64 = -1
+    func tick() -> Int64 { lock.withLock { value += 1; return value } }
+}
