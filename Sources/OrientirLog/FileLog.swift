@@ -348,14 +348,31 @@ public final class FileLog: EventStore, @unchecked Sendable {
         return try me.result!.get()
     }
 
+    /// Gives the appenders served by the last round a moment to come back before the next one is written
+    /// (a commit delay): the leader waits, at most `commitDelayMicroseconds`, until as many appends are queued as
+    /// the last round carried. One sync then serves them all instead of a trickle of small groups.
+    private func gatherArrivals(expecting count: Int) {
+        guard count > 1 else { return }
+        var waited = 0
+        while waited < Self.commitDelayMicroseconds, queueLock.withLock({ queue.count }) < count {
+            usleep(20)
+            waited += 20
+        }
+    }
+
+    private static let commitDelayMicroseconds = 200
+
     /// Commits rounds of queued appends until the queue is empty or the role passes on.
     private func lead(_ me: PendingAppend) {
         var roundsAfterMine = 0
+        var lastGroup = 0
         while true {
+            if options.durability == .batch { gatherArrivals(expecting: lastGroup) }
             queueLock.lock()
             let group = options.durability == .always ? [queue[0]] : Array(queue)
             queueLock.unlock()
 
+            lastGroup = group.count
             let results = state.withLock { commit(group.map(\.drafts), sync: options.durability != .none) }
 
             queueLock.lock()

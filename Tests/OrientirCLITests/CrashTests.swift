@@ -73,11 +73,12 @@ final class CrashTests: XCTestCase {
             kill(writer.processIdentifier, SIGKILL)
             writer.waitUntilExit()
         }
-        var second = try CLI.run(["--store", store, "bench-append", "--records", "1"])
-        for _ in 0..<50 where second.status == 0 {  // until the first one holds the lock
-            usleep(20_000)
-            second = try CLI.run(["--store", store, "bench-append", "--records", "1"])
+        // The writer has the lock once it has written its pid into LOCK.
+        let pid = "\(writer.processIdentifier)"
+        for _ in 0..<1000 where (try? String(contentsOfFile: store + "/LOCK", encoding: .utf8)) != pid {
+            usleep(10_000)
         }
+        let second = try CLI.run(["--store", store, "bench-append", "--records", "1"])
         XCTAssertEqual(second.status, 6)
         XCTAssertTrue(second.stderr.contains("open for writing by process \(writer.processIdentifier)"), second.stderr)
         XCTAssertTrue(second.stderr.contains("only one writer at a time"), second.stderr)

@@ -87,15 +87,21 @@ final class IdempotencyAndConcurrencyTests: XCTestCase {
         let appenders = 32, each = 60
         let failures = NSLock()
         nonisolated(unsafe) var errors: [Error] = []
-        DispatchQueue.concurrentPerform(iterations: appenders) { a in
-            for i in 0..<each {
-                do {
-                    _ = try log.append([draft(a * each + i, streams: 7)])
-                } catch {
-                    failures.lock(); errors.append(error); failures.unlock()
+        let done = DispatchGroup()
+        for a in 0..<appenders {  // a thread each, so that all of them really wait on the log at once
+            done.enter()
+            Thread {
+                for i in 0..<each {
+                    do {
+                        _ = try log.append([draft(a * each + i, streams: 7)])
+                    } catch {
+                        failures.lock(); errors.append(error); failures.unlock()
+                    }
                 }
-            }
+                done.leave()
+            }.start()
         }
+        done.wait()
         XCTAssertTrue(errors.isEmpty, "\(errors)")
         let records = try readAll(log)
         XCTAssertEqual(records.map(\.position), (0..<UInt64(appenders * each)).map { $0 })

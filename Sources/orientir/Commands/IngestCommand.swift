@@ -45,7 +45,9 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         let directory = try storeOptions.directory()
-        let log = try EventLog.open(directory, writable: true, durability: durability, compressionLevel: compressionLevel)
+        // Larger batches compress better; an ingest is one import, so nobody waits on a batch to fill.
+        let log = try EventLog.open(directory, writable: true, durability: durability, compressionLevel: compressionLevel,
+                                    maxBatchRecords: Ingestor.chunkSize)
         let vault = try EventLog.vault(directory)
         var rejectsOutput: FileHandle?
         if let rejects {
@@ -105,7 +107,7 @@ struct Ingestor {
     let vault: PersonalDataVault
     let csvType: EventType?
     private var rules = RetractionRules()
-    static let chunkSize = 1000
+    static let chunkSize = 4000
 
     init(file: String, skipBad: Bool, vault: PersonalDataVault, csvType: EventType?) {
         self.file = file
@@ -145,19 +147,20 @@ struct Ingestor {
                     summary.rejected += 1
                     Self.appendReject(file: file, line: f.line, error: f.message, text: f.text, to: &rejectLines)
                 }
+                let drafts = chunk.drafts
                 var start = 0
                 for r in chunk.retractions {
-                    try append(chunk.drafts[start..<r.index], bulk, &summary)
+                    try append(drafts[start..<r.index], bulk, &summary)
                     start = r.index + 1
                     if let failure = try rules.check(r.event, bulk: bulk, file: file, line: r.line) {
                         guard skipBad else { throw CommandFailure(failure, status: .rejected) }
                         summary.rejected += 1
                         Self.appendReject(file: file, line: r.line, error: failure, text: r.text, to: &rejectLines)
                     } else {
-                        try append(chunk.drafts[r.index...r.index], bulk, &summary)
+                        try append(drafts[r.index...r.index], bulk, &summary)
                     }
                 }
-                try append(chunk.drafts[start...], bulk, &summary)
+                try append(drafts[start...], bulk, &summary)
                 progress.update(bytes: summary.bytes, events: summary.stored + summary.duplicates)
             }
             // New persons' keys reach the disk before the import (and with it their sealed data) becomes durable.

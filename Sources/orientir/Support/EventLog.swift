@@ -6,10 +6,11 @@ import OrientirLog
 /// and a stored record becomes an event again.
 enum EventLog {
     static func open(_ directory: String, writable: Bool, durability: Durability = .batch,
-                     compressionLevel: Int = 0) throws -> FileLog {
+                     compressionLevel: Int = 0, maxBatchRecords: Int = 1000) throws -> FileLog {
         let log = try FileLog(
             directory: directory,
-            options: .init(durability: durability, writable: writable, compressionLevel: compressionLevel))
+            options: .init(durability: durability, writable: writable, maxBatchRecords: maxBatchRecords,
+                           compressionLevel: compressionLevel))
         if writable, log.recovery.truncatedBytes > 0, let at = log.recovery.truncatedAt {
             Diagnostics.note("recovered: cut \(log.recovery.truncatedBytes) bytes of a torn or corrupt last batch (\(at))")
         }
