@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import OrientirLog
 
 /// `orientir`: the command line of the Orientir career-guidance event store.
@@ -22,6 +23,7 @@ struct Orientir: ParsableCommand {
     )
 
     static func main() {
+        signal(SIGPIPE, SIG_IGN)  // a closed stdout shows up as EPIPE, handled where output is written
         do {
             var command = try parseAsRoot(StoreOptions.hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
             try command.run()

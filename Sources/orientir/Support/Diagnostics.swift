@@ -78,7 +78,8 @@ struct StandardOutput {
             let n = buffer.withUnsafeBytes { write(1, $0.baseAddress! + done, $0.count - done) }
             if n <= 0 {
                 if n < 0 && errno == EINTR { continue }
-                exit(ExitStatus.failure.rawValue)  // stdout closed (e.g. `| head`): nothing more to say
+                // The reader went away (`| head`): it has all it wanted, which is not a failure.
+                exit(n < 0 && errno == EPIPE ? ExitStatus.ok.rawValue : ExitStatus.failure.rawValue)
             }
             done += n
         }
