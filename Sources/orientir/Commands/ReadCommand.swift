@@ -64,30 +64,35 @@ struct ReadCommand: ParsableCommand {
             out.withBuffer { buffer in
                 event.writeNDJSON(into: &buffer, sealedAs: readOut)
                 buffer.removeLast()  // the closing brace: the store's fields follow
-                buffer.append(contentsOf: #","position":"#.utf8)
+                buffer.append(contentsOf: Self.positionKey)
                 Self.appendDecimal(record.position, to: &buffer)
-                buffer.append(contentsOf: #","recordedAt":""#.utf8)
+                buffer.append(contentsOf: Self.recordedAtKey)
                 if stamp.microseconds != record.recordedAt {  // a batch shares one instant: format it once
                     stamp = (record.recordedAt, Array(Instant.format(microseconds: record.recordedAt).utf8))
                 }
                 buffer.append(contentsOf: stamp.text)
-                buffer.append(contentsOf: #"","streamVersion":"#.utf8)
+                buffer.append(contentsOf: Self.streamVersionKey)
                 Self.appendDecimal(record.streamVersion, to: &buffer)
-                buffer.append(contentsOf: "}\n".utf8)
+                buffer.append(contentsOf: Self.lineEnd)
             }
         }
         out.flush()
     }
 
+    private static let positionKey = Array(#","position":"#.utf8)
+    private static let recordedAtKey = Array(#","recordedAt":""#.utf8)
+    private static let streamVersionKey = Array(#"","streamVersion":"#.utf8)
+    private static let lineEnd = Array("}\n".utf8)
+
     static func appendDecimal(_ value: UInt64, to buffer: inout [UInt8]) {
-        var digits: (UInt64, Int) = (value, 0)
-        var scratch: [UInt8] = []
-        repeat {
-            scratch.append(UInt8(ascii: "0") + UInt8(digits.0 % 10))
-            digits.0 /= 10
-            digits.1 += 1
-        } while digits.0 > 0
-        buffer.append(contentsOf: scratch.reversed())
+        var divisor: UInt64 = 1
+        while value / divisor >= 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            buffer.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     static func instant(_ text: String?, _ option: String) throws -> Int64? {
