@@ -252,29 +252,9 @@ struct Ingestor {
         }
     }
 
-    private static func appendReject(file: String, line: Int, error: String, text: [UInt8],
-                                     to out: inout [UInt8]) {
-        func quoted(_ s: String) -> String {
-            var result = "\""
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": result += "\\\""
-                case "\\": result += "\\\\"
-                case "\n": result += "\\n"
-                case "\r": result += "\\r"
-                case "\t": result += "\\t"
-                default:
-                    if scalar.value < 0x20 {
-                        result += String(format: "\\u%04x", scalar.value)
-                    } else {
-                        result.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return result + "\""
-        }
-        let textString = String(decoding: text, as: UTF8.self)
-        let json = "{\"file\":\(quoted(file)),\"line\":\(line),\"error\":\(quoted(error)),\"text\":\(quoted(textString))}\n"
+    private static func appendReject(file: String, line: Int, error: String, text: [UInt8], to out: inout [UInt8]) {
+        let json = "{\"file\":\(EventLog.jsonString(file)),\"line\":\(line),\"error\":\(EventLog.jsonString(error)),"
+            + "\"text\":\(EventLog.jsonString(String(decoding: text, as: UTF8.self)))}\n"
         out.append(contentsOf: json.utf8)
     }
 }
