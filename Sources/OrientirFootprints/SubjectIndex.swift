@@ -15,7 +15,13 @@ public struct SubjectIndex: Projection {
     var offsets: [Int] = [0]
     var bytes: [UInt8] = []
     var subjects = Interner()
-    var eventsBySubject: [[Int32]] = []
+    /// Each subject's events as a linked list over flat arrays (no array per subject): first and last entry,
+    /// entry count; each entry's event index and next entry (-1 at the end).
+    var subjectFirst: [Int32] = []
+    var subjectLast: [Int32] = []
+    var subjectCount: [Int32] = []
+    var entryEvent: [Int32] = []
+    var entryNext: [Int32] = []
 
     public init() {}
 
@@ -27,13 +33,52 @@ public struct SubjectIndex: Projection {
         ids.append(logged.event.id)
         bytes.append(contentsOf: logged.payload)
         offsets.append(bytes.count)
-        for key in Self.subjects(of: logged.event) { add(index, to: key) }
+        let event = logged.event
+        add(index, subjects.intern(event.stream))
+        switch event.data {
+        case .studentEnrolled(let data): add(index, subjects.intern("org-", data.schoolOrgId))
+        case .staffMemberRegistered(let data): add(index, subjects.intern("org-", data.orgId))
+        case .mentorRegistered(let data): if let org = data.orgId { add(index, subjects.intern("org-", org)) }
+        case .expertRegistered(let data): if let org = data.orgId { add(index, subjects.intern("org-", org)) }
+        case .programmeEnrolled(let data): add(index, subjects.intern("programme-", data.programmeId))
+        case .programmeCompleted(let data): add(index, subjects.intern("programme-", data.programmeId))
+        case .careerTrialCompleted(let data): add(index, subjects.intern("org-", data.providerOrgId))
+        case .mentorshipStarted(let data):
+            add(index, subjects.intern("person-", data.mentorId))
+            add(index, data.menteeKind == .team ? subjects.intern("team-", data.menteeId)
+                : subjects.intern("person-", data.menteeId))
+        case .teamRegistered(let data):
+            add(index, subjects.intern("org-", data.schoolOrgId))
+            for member in data.memberIds { add(index, subjects.intern("person-", member)) }
+        case .teamMemberJoined(let data): add(index, subjects.intern("person-", data.personId))
+        case .teamMemberLeft(let data): add(index, subjects.intern("person-", data.personId))
+        case .agreementSigned(let data): add(index, subjects.intern("org-", data.coordinatorOrgId))
+        case .programmeLaunched(let data): add(index, subjects.intern("org-", data.holderOrgId))
+        default: break
+        }
     }
 
-    private mutating func add(_ index: Int32, to key: String) {
-        let subject = Int(subjects.intern(key))
-        if subject == eventsBySubject.count { eventsBySubject.append([]) }
-        if eventsBySubject[subject].last != index { eventsBySubject[subject].append(index) }
+    @inline(__always)
+    private mutating func add(_ index: Int32, _ subject32: Int32) {
+        let subject = Int(subject32)
+        let entry = Int32(entryEvent.count)
+        if subject == subjectFirst.count {
+            subjectFirst.append(entry)
+            subjectLast.append(entry)
+            subjectCount.append(1)
+        } else if subjectLast[subject] < 0 {
+            subjectFirst[subject] = entry
+            subjectLast[subject] = entry
+            subjectCount[subject] = 1
+        } else {
+            let last = Int(subjectLast[subject])
+            if entryEvent[last] == index { return }
+            entryNext[last] = entry
+            subjectLast[subject] = entry
+            subjectCount[subject] += 1
+        }
+        entryEvent.append(index)
+        entryNext.append(-1)
     }
 
     /// Every subject key an event names: its stream, and the other people and organisations in its data.
@@ -62,10 +107,22 @@ public struct SubjectIndex: Projection {
         return keys
     }
 
+    /// The event indices of one subject, in log order.
+    func eventIndices(ofSubject subject: Int) -> [Int32] {
+        var result: [Int32] = []
+        result.reserveCapacity(Int(subjectCount[subject]))
+        var entry = subjectFirst[subject]
+        while entry >= 0 {
+            result.append(entryEvent[Int(entry)])
+            entry = entryNext[Int(entry)]
+        }
+        return result
+    }
+
     /// The events indexed under a subject key (`person-ID`, `org-ID`, `team-ID`, …), in log order.
     public func events(of key: String) -> [IndexedEvent] {
         guard let subject = subjects.id(of: key) else { return [] }
-        return eventsBySubject[Int(subject)].compactMap { event(at: Int($0)) }
+        return eventIndices(ofSubject: Int(subject)).compactMap { event(at: Int($0)) }
     }
 
     func event(at index: Int) -> IndexedEvent? {
@@ -78,12 +135,21 @@ public struct SubjectIndex: Projection {
 
     public func writeSnapshot(to writer: inout SnapshotWriter) {
         writer.array(positions)
-        writer.array(ids.map { [$0.high, $0.low] }.flatMap { $0 })
+        var halves: [UInt64] = []
+        halves.reserveCapacity(ids.count * 2)
+        for id in ids {
+            halves.append(id.high)
+            halves.append(id.low)
+        }
+        writer.array(halves)
         writer.array(offsets)
         writer.raw(bytes)
         writer.interner(subjects)
-        writer.array(eventsBySubject.map { Int32($0.count) })
-        writer.array(eventsBySubject.flatMap { $0 })
+        writer.array(subjectCount)
+        var flat: [Int32] = []
+        flat.reserveCapacity(entryEvent.count)
+        for subject in subjectFirst.indices { flat += eventIndices(ofSubject: subject) }
+        writer.array(flat)
     }
 
     public init(snapshot reader: inout SnapshotReader) throws(ProjectionError) {
@@ -96,12 +162,24 @@ public struct SubjectIndex: Projection {
         let counts = try reader.array(of: Int32.self)
         let flat = try reader.array(of: Int32.self)
         var start = 0
-        eventsBySubject = counts.map { count in
-            defer { start += Int(count) }
-            return Array(flat[start..<min(flat.count, start + Int(count))])
+        subjectFirst.reserveCapacity(counts.count)
+        subjectLast.reserveCapacity(counts.count)
+        entryEvent.reserveCapacity(flat.count)
+        entryNext.reserveCapacity(flat.count)
+        for count in counts {
+            let end = min(flat.count, start + max(0, Int(count)))
+            let first = Int32(entryEvent.count)
+            for index in start..<end {
+                entryEvent.append(flat[index])
+                entryNext.append(index + 1 < end ? Int32(entryEvent.count) : -1)
+            }
+            subjectFirst.append(end > start ? first : -1)
+            subjectLast.append(end > start ? Int32(entryEvent.count - 1) : -1)
+            subjectCount.append(Int32(end - start))
+            start = end
         }
         guard ids.count == positions.count, offsets.count == positions.count + 1, offsets.last == bytes.count,
-            start == flat.count
+            start == flat.count, subjectFirst.count == subjects.count
         else { throw ProjectionError(.badSnapshot, "footprint index snapshot does not add up") }
     }
 }

@@ -65,6 +65,10 @@ struct IndicatorComputation {
     let scopeCount: Int
     /// (person << 8 | period index) → the deciding enrolment of the person's roster year.
     var roster: [UInt64: Int32] = [:]
+    /// For an organisation scope: (person << 32 | academic start year) → school of the person's last enrolment
+    /// that year, in log order; and the persons registered as its staff (a per-person index, no scans per row).
+    var lastSchool: [UInt64: Int32] = [:]
+    var organisationStaff: Set<Int32> = []
 
     init(facts: IndicatorFacts, query: IndicatorQuery) {
         self.facts = facts
@@ -89,6 +93,15 @@ struct IndicatorComputation {
         for (index, enrolment) in facts.enrolments.enumerated() {
             for (p, period) in periods.enumerated() where Int32(period.rosterYear) == enrolment.academicYear {
                 roster[UInt64(UInt32(enrolment.person)) << 8 | UInt64(p)] = Int32(index)
+            }
+        }
+        if let organisation {
+            for enrolment in facts.enrolments {
+                lastSchool[UInt64(UInt32(bitPattern: enrolment.person)) << 32
+                    | UInt64(UInt32(bitPattern: enrolment.academicYear))] = enrolment.school
+            }
+            for registration in facts.staff where registration.org == organisation {
+                organisationStaff.insert(registration.person)
             }
         }
     }
@@ -311,12 +324,9 @@ struct IndicatorComputation {
     private func concerns(person: Int32, day: Int32) -> Bool {
         guard let organisation else { return false }
         let year = Int32(LocalDate(daysSinceEpoch: Int(day)).academicYear.startYear)
-        var school: Int32?
-        for enrolment in facts.enrolments where enrolment.person == person && enrolment.academicYear == year {
-            school = enrolment.school
-        }
+        let school = lastSchool[UInt64(UInt32(bitPattern: person)) << 32 | UInt64(UInt32(bitPattern: year))]
         if school == organisation { return true }
-        return facts.staff.contains { $0.person == person && $0.org == organisation }
+        return organisationStaff.contains(person)
     }
 
     // MARK: - Counts

@@ -3,8 +3,99 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 import OrientirEvents
 import OrientirLog
+
+/// Records read and decoded, handed to the fold workers: owned payload bytes in one arena.
+struct DecodedChunk: @unchecked Sendable {
+    static let capacity = 8192
+    var positions: [UInt64] = []
+    var recordedAts: [Int64] = []
+    /// nil for a retracted record, left out.
+    var events: [Event?] = []
+    var skipped: [FoldPoint.Skipped] = []
+    var offsets: [Int] = [0]
+    var payloads: [UInt8] = []
+
+    init() {
+        positions.reserveCapacity(Self.capacity)
+        recordedAts.reserveCapacity(Self.capacity)
+        events.reserveCapacity(Self.capacity)
+        offsets.reserveCapacity(Self.capacity + 1)
+        payloads.reserveCapacity(Self.capacity * 256)
+    }
+
+    var count: Int { positions.count }
+
+    /// Empties the chunk, keeping its buffers (once the workers that folded it are done with it).
+    mutating func removeAll() {
+        positions.removeAll(keepingCapacity: true)
+        recordedAts.removeAll(keepingCapacity: true)
+        events.removeAll(keepingCapacity: true)
+        skipped.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
+        offsets.append(0)
+        payloads.removeAll(keepingCapacity: true)
+    }
+
+    mutating func append(position: UInt64, recordedAt: Int64, event: Event, payload: UnsafeRawBufferPointer) {
+        positions.append(position)
+        recordedAts.append(recordedAt)
+        events.append(event)
+        payloads.append(contentsOf: payload)
+        offsets.append(payloads.count)
+        if !skipped.isEmpty { skipped.append(.init(target: event.id, position: position, retractionPosition: 0)) }
+    }
+
+    mutating func appendSkipped(position: UInt64, recordedAt: Int64, id: EventID, retractionPosition: UInt64) {
+        if skipped.isEmpty {
+            // Placeholders for the events before it, so `skipped` lines up with the other columns.
+            for index in 0..<positions.count {
+                skipped.append(.init(target: id, position: positions[index], retractionPosition: 0))
+            }
+        }
+        positions.append(position)
+        recordedAts.append(recordedAt)
+        events.append(nil)
+        skipped.append(.init(target: id, position: position, retractionPosition: retractionPosition))
+        offsets.append(payloads.count)
+    }
+}
+
+/// A fold target handed to the one worker that folds it while the reader waits for it at the next chunk.
+struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Snapshot files written on a background queue while the fold goes on; the first error is kept for the end.
+final class SnapshotWrites: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "orientir.snapshot-writes")
+    /// Touched only on `queue`.
+    private var failure: ProjectionError?
+
+    func write(_ snapshots: SnapshotDirectory, path: String, name: String, version: Int, point: FoldPoint,
+               body: [UInt8])
+    {
+        queue.async {
+            guard self.failure == nil else { return }
+            do {
+                try snapshots.write(path: path, name: name, version: version, point: point, body: body)
+            } catch let error as ProjectionError {
+                self.failure = error
+            } catch {
+                self.failure = ProjectionError(.log, "\(error)")
+            }
+        }
+    }
+
+    /// Waits for every write; throws the first failure.
+    func finish() throws(ProjectionError) {
+        let failure = queue.sync { self.failure }
+        if let failure { throw failure }
+    }
+}
 
 /// Feeds projections from an ``EventStore``: each record decoded once and given to every projection in one pass,
 /// retractions applied by the engine, checkpoints and periodic snapshots kept in a ``SnapshotDirectory``.
@@ -117,14 +208,16 @@ public struct ProjectionEngine: Sendable {
         }
         let retractions = try self.retractions(below: end, known: targets.map(\.point))
         var report = FoldReport()
+        let writes = SnapshotWrites()
+        defer { try? writes.finish() }
         var pending = targets
         for attempt in 0..<2 {
             // A snapshot that left out an event a retraction at or after `end` removes is not this fold.
             for target in pending where target.point.skipped.contains(where: { $0.retractionPosition >= end }) {
                 target.reset()
             }
-            let invalid = try run(pending, to: end, retractions: retractions, write: write, report: &report,
-                                  progress: progress)
+            let invalid = try run(pending, to: end, retractions: retractions, write: write, writes: writes,
+                                  report: &report, progress: progress)
             guard !invalid.isEmpty else { break }
             precondition(attempt == 0, "a fold from zero cannot miss a retracted event")
             for target in invalid {
@@ -134,13 +227,21 @@ public struct ProjectionEngine: Sendable {
             pending = invalid
         }
         if write, let snapshots {
-            for target in targets {
-                try snapshots.write(
-                    path: snapshots.checkpointPath(target.projectionName, version: target.projectionVersion),
-                    name: target.projectionName, version: target.projectionVersion, point: target.point,
-                    body: target.snapshotBody())
+            // Each checkpoint body encoded on its own worker, the files written on the writer queue.
+            let group = DispatchGroup()
+            for box in targets.map({ UncheckedBox($0) }) {
+                DispatchQueue.global().async(group: group) {
+                    let target = box.value
+                    writes.write(
+                        snapshots,
+                        path: snapshots.checkpointPath(target.projectionName, version: target.projectionVersion),
+                        name: target.projectionName, version: target.projectionVersion, point: target.point,
+                        body: target.snapshotBody())
+                }
             }
+            group.wait()
         }
+        try writes.finish()
         report.end = end
         report.seconds = Self.now() - started
         return report
@@ -149,7 +250,7 @@ public struct ProjectionEngine: Sendable {
     /// One pass over `min(next)..<end`; returns the targets whose starting snapshot turned out not to hold.
     private func run(
         _ targets: [any FoldTarget], to end: UInt64, retractions: [FoldPoint.Retraction], write: Bool,
-        report: inout FoldReport, progress: ProgressHandler?
+        writes: SnapshotWrites, report: inout FoldReport, progress: ProgressHandler?
     ) throws(ProjectionError) -> [any FoldTarget] {
         let starts = targets.map(\.point.next)
         guard let start = starts.min(), start < end else {
@@ -162,46 +263,68 @@ public struct ProjectionEngine: Sendable {
         let periodic = write && snapshots != nil
         var done: UInt64 = 0
         let total = end - start
+        // Decoding here while the targets fold the previous chunk, each on its own worker: a bounded hand-off of
+        // one chunk at a time (the reader never runs more than one chunk ahead).
+        let boxes = targets.map { UncheckedBox($0) }
+        let group = DispatchGroup()
+        var chunk = DecodedChunk()
+        // The chunk the workers folded last: once they are done its buffers are reused (no fresh pages per chunk).
+        var spare: DecodedChunk?
+        var failure: ProjectionError?
+        let foldChunk = { (chunk: DecodedChunk) in
+            group.wait()
+            for box in boxes {
+                DispatchQueue.global().async(group: group) {
+                    self.fold(chunk, into: box.value, periodic: periodic, retractions: retractions, end: end,
+                              writes: writes)
+                }
+            }
+        }
         do {
             try store.read(ReadRange(positions: start..<end)) { record in
-                guard let id = EventID(bytes: record.id) else {
-                    throw ProjectionError(.undecodable, "record id of \(record.id.count) bytes is not an event id",
-                                          position: record.position)
+                guard let id = Self.eventID(record.id) else {
+                    failure = ProjectionError(.undecodable, "record id of \(record.id.count) bytes is not an event id",
+                                              position: record.position)
+                    throw StopReading()
                 }
                 done += 1
                 if let progress, done & 0xFFFF == 0 { progress(done, total) }
                 if !removedBy.isEmpty, let retractionPosition = removedBy[id] {
                     seenAt[id] = record.position
-                    for target in targets where target.point.next <= record.position {
-                        target.point.skipped.append(
-                            .init(target: id, position: record.position, retractionPosition: retractionPosition))
-                        target.point.next = record.position + 1
-                        target.point.lastRecordedAt = record.recordedAt
-                    }
+                    chunk.appendSkipped(position: record.position, recordedAt: record.recordedAt, id: id,
+                                        retractionPosition: retractionPosition)
                 } else {
                     let event: Event
                     do {
                         event = try EventCodec.decode(record.payload, id: id)
                     } catch {
-                        throw ProjectionError(.undecodable, "\(error)", position: record.position)
+                        failure = ProjectionError(.undecodable, "\(error)", position: record.position)
+                        throw StopReading()
                     }
-                    let logged = LoggedEvent(position: record.position, recordedAt: record.recordedAt, event: event,
-                                             payload: record.payload)
-                    for target in targets where target.point.next <= record.position {
-                        target.apply(logged)
-                        target.point.next = record.position + 1
-                        target.point.lastRecordedAt = record.recordedAt
-                    }
+                    chunk.append(position: record.position, recordedAt: record.recordedAt, event: event,
+                                 payload: record.payload)
                 }
-                if periodic, (record.position + 1) % snapshotInterval == 0, record.position + 1 < end {
-                    try writePeriodic(targets, retractions: retractions, end: end)
+                if chunk.count >= DecodedChunk.capacity {
+                    foldChunk(chunk)
+                    if var reused = spare.take() {
+                        reused.removeAll()
+                        spare = chunk
+                        chunk = reused
+                    } else {
+                        spare = chunk
+                        chunk = DecodedChunk()
+                    }
                 }
             }
+        } catch is StopReading {
         } catch let error as ProjectionError {
-            throw error
+            failure = error
         } catch {
-            throw ProjectionError(.log, "\(error)")
+            failure = ProjectionError(.log, "\(error)")
         }
+        if chunk.count > 0 { foldChunk(chunk) }
+        group.wait()
+        if let failure { throw failure }
         progress?(total, total)
         report.records += done
         var invalid: [any FoldTarget] = []
@@ -223,21 +346,51 @@ public struct ProjectionEngine: Sendable {
         return invalid
     }
 
+    /// Folds one decoded chunk into one target (on a worker), leaving its periodic snapshots where they fall.
+    private func fold(
+        _ chunk: DecodedChunk, into target: any FoldTarget, periodic: Bool, retractions: [FoldPoint.Retraction],
+        end: UInt64, writes: SnapshotWrites
+    ) {
+        chunk.payloads.withUnsafeBytes { arena in
+            for index in 0..<chunk.count {
+                let position = chunk.positions[index]
+                if target.point.next <= position {
+                    let recordedAt = chunk.recordedAts[index]
+                    if let event = chunk.events[index] {
+                        let payload = UnsafeRawBufferPointer(
+                            rebasing: arena[chunk.offsets[index]..<chunk.offsets[index + 1]])
+                        target.apply(LoggedEvent(position: position, recordedAt: recordedAt, event: event,
+                                                 payload: payload))
+                    } else {
+                        let skipped = chunk.skipped[index]
+                        target.point.skipped.append(skipped)
+                    }
+                    target.point.next = position + 1
+                    target.point.lastRecordedAt = recordedAt
+                }
+                if periodic, (position + 1) % snapshotInterval == 0, position + 1 < end {
+                    writePeriodic([target], retractions: retractions, end: end, writes: writes)
+                }
+            }
+        }
+    }
+
     private func finish(_ target: any FoldTarget, end: UInt64, retractions: [FoldPoint.Retraction]) {
         target.point.next = end
         target.point.horizon = end
         target.point.retractions = retractions
     }
 
-    private func writePeriodic(_ targets: [any FoldTarget], retractions: [FoldPoint.Retraction], end: UInt64)
-        throws(ProjectionError)
-    {
+    private func writePeriodic(
+        _ targets: [any FoldTarget], retractions: [FoldPoint.Retraction], end: UInt64, writes: SnapshotWrites
+    ) {
         guard let snapshots else { return }
         for target in targets where target.keepsPeriodicSnapshots {
             var point = target.point
             point.horizon = end
             point.retractions = retractions
-            try snapshots.write(
+            writes.write(
+                snapshots,
                 path: snapshots.periodicPath(target.projectionName, version: target.projectionVersion, next: point.next),
                 name: target.projectionName, version: target.projectionVersion, point: point,
                 body: target.snapshotBody())
@@ -254,7 +407,7 @@ public struct ProjectionEngine: Sendable {
         guard base.horizon < end else { return list }
         do {
             try store.read(ReadRange(positions: base.horizon..<end, stream: "retractions")) { record in
-                guard let id = EventID(bytes: record.id) else { return }
+                guard let id = Self.eventID(record.id) else { return }
                 let event: Event
                 do {
                     event = try EventCodec.decode(record.payload, id: id)
@@ -296,6 +449,14 @@ public struct ProjectionEngine: Sendable {
                 target.reset()
             }
         }
+    }
+
+    /// The 16 id bytes in network order, read as two words (what `EventID(bytes:)` does, without generics).
+    @inline(__always)
+    static func eventID(_ bytes: UnsafeRawBufferPointer) -> EventID? {
+        guard bytes.count == 16, let base = bytes.baseAddress else { return nil }
+        return EventID(high: UInt64(bigEndian: base.loadUnaligned(as: UInt64.self)),
+                       low: UInt64(bigEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
     }
 
     static func now() -> Double {

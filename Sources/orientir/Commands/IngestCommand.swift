@@ -121,13 +121,26 @@ struct Ingestor {
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         var progress = Progress(label: (file as NSString).lastPathComponent, totalBytes: size)
         var rejectLines: [UInt8] = []
-        let channel = ChunkChannel(capacity: 4)
-        let producer = Thread { [file, skipBad, vault, csvType] in
-            Self.produce(file: file, skipBad: skipBad, csvType: csvType, vault: vault, into: channel)
+        let channel = ChunkChannel(capacity: 6)
+        let work = BlockQueue(capacity: 4)
+        let producer = Thread { [file, csvType] in
+            Self.split(file: file, csvType: csvType, into: work, results: channel)
         }
         producer.stackSize = 8 << 20
         producer.start()
-        defer { channel.cancel() }
+        for _ in 0..<Self.parsers {
+            let parser = Thread { [file, skipBad, vault] in
+                while let block = work.take() {
+                    channel.put(block.sequence, Self.parse(block, file: file, skipBad: skipBad, vault: vault))
+                }
+            }
+            parser.stackSize = 8 << 20
+            parser.start()
+        }
+        defer {
+            channel.cancel()
+            work.cancel()
+        }
         try log.withBulkImport { bulk in
             bulk.reserveCapacity(records: size / 200)
             while let chunk = try channel.take() {
@@ -172,17 +185,73 @@ struct Ingestor {
         return summary
     }
 
-    /// The parsing thread: lines (or CSV rows) to chunks of drafts, until the file ends, a line is bad (without
-    /// --skip-bad), or the consumer cancels. Personal data is sealed here, before it is encoded.
-    private static func produce(
-        file: String, skipBad: Bool, csvType: EventType?, vault: PersonalDataVault, into channel: ChunkChannel
-    ) {
+    /// Parsing threads: parsing and validating is the heaviest step, so two threads share it while the
+    /// appending thread compresses and writes; the chunks are put back in file order before they are appended.
+    static let parsers = 2
+
+    /// Lines of the file, copied out of the reader's buffer, with their numbers.
+    struct Block: @unchecked Sendable {
+        var sequence: Int
+        var bytes: [UInt8] = []
+        var lines: [(number: Int, range: Range<Int>)] = []
+        /// CSV rows arrive parsed already.
+        var events: [(number: Int, event: Event)] = []
+    }
+
+    /// The reading thread: cuts the file into blocks of `chunkSize` lines for the parsing threads.
+    private static func split(file: String, csvType: EventType?, into work: BlockQueue, results: ChunkChannel) {
+        var block = Block(sequence: 0)
+        var sequence = 0
+        func submit() {
+            work.put(block)
+            sequence += 1
+            block = Block(sequence: sequence)
+        }
+        do {
+            if let csvType {
+                let text = try String(contentsOfFile: file, encoding: .utf8)
+                var line = 1
+                try CSVEventReader(type: csvType).forEachEvent(in: text, file: file) { event in
+                    line += 1
+                    block.events.append((line, event))
+                    if block.events.count >= chunkSize { submit() }
+                }
+            } else {
+                block.bytes.reserveCapacity(chunkSize * 320)
+                try NDJSONReader.forEachLine(inFile: file) { number, line in
+                    let start = block.bytes.count
+                    block.bytes.append(contentsOf: line)
+                    block.lines.append((number, start..<block.bytes.count))
+                    if block.lines.count >= chunkSize {
+                        submit()
+                        block.bytes.reserveCapacity(chunkSize * 320)
+                        if work.isCancelled { throw CancellationError() }
+                    }
+                }
+            }
+            submit()
+            work.finish()
+            results.finish(blocks: sequence, nil)
+        } catch is CancellationError {
+            work.finish()
+            results.finish(blocks: sequence, nil)
+        } catch let error as EventValidationError {
+            work.finish()
+            results.finish(blocks: sequence, CommandFailure(error.description, status: .rejected))
+        } catch {
+            work.finish()
+            results.finish(blocks: sequence, CommandFailure("\(file): \(error)"))
+        }
+    }
+
+    /// One block's lines to a chunk of drafts. Personal data is sealed here, before it is encoded.
+    private static func parse(_ block: Block, file: String, skipBad: Bool, vault: PersonalDataVault) -> Chunk {
+        let parser = EventParser()
         var chunk = Chunk()
         var buffer: [UInt8] = []
         chunk.drafts.reserveCapacity(chunkSize)
 
-        /// Takes one parsed (or rejected) line; false to stop.
-        func take(_ parsed: Result<Event, Error>, line: Int, text: UnsafeRawBufferPointer) -> Bool {
+        func take(_ parsed: Result<Event, Error>, line: Int, text: ArraySlice<UInt8>) {
             chunk.bytes += text.count + 1
             do {
                 var event = try parsed.get()
@@ -192,7 +261,7 @@ struct Ingestor {
                             event.id, line,
                             "\(file):\(line): data.personId: \"\(data.personId)\" is forgotten (SubjectForgotten); "
                                 + "their personal data cannot be recorded again", Array(text)))
-                        return flushIfFull()
+                        return
                     }
                     event = try vault.seal(event, deferSave: true)
                 }
@@ -202,47 +271,17 @@ struct Ingestor {
                 chunk.drafts.append(EventLog.draft(for: event, buffer: &buffer))
             } catch {
                 chunk.rejects.append((line, "\(error)", Array(text)))
-                if !skipBad {
-                    channel.put(chunk)
-                    return false
-                }
             }
-            return flushIfFull()
         }
 
-        func flushIfFull() -> Bool {
-            if chunk.drafts.count >= chunkSize {
-                channel.put(chunk)
-                chunk = Chunk()
-                chunk.drafts.reserveCapacity(chunkSize)
-            }
-            return !channel.isCancelled
+        for (number, event) in block.events { take(.success(event), line: number, text: []) }
+        for (number, range) in block.lines {
+            let text = block.bytes[range]
+            take(Result { try text.withUnsafeBytes { try parser.parse(line: $0, lineNumber: number, file: file) } },
+                 line: number, text: text)
+            if !skipBad && !chunk.rejects.isEmpty { break }  // the file is rejected: no need to go on
         }
-
-        do {
-            if let csvType {
-                let text = try String(contentsOfFile: file, encoding: .utf8)
-                var line = 1
-                try CSVEventReader(type: csvType).forEachEvent(in: text, file: file) { event in
-                    line += 1
-                    _ = take(.success(event), line: line, text: UnsafeRawBufferPointer(start: nil, count: 0))
-                }
-            } else {
-                let parser = EventParser()
-                try NDJSONReader.forEachLine(inFile: file) { lineNumber, line in
-                    let parsed = Result<Event, Error> { try parser.parse(line: line, lineNumber: lineNumber, file: file) }
-                    if !take(parsed, line: lineNumber, text: line) { throw CancellationError() }
-                }
-            }
-            channel.put(chunk)
-            channel.finish(nil)
-        } catch is CancellationError {
-            channel.finish(nil)
-        } catch let error as EventValidationError {
-            channel.finish(CommandFailure(error.description, status: .rejected))
-        } catch {
-            channel.finish(CommandFailure("\(file): \(error)"))
-        }
+        return chunk
     }
 
     private func append(_ drafts: ArraySlice<RecordDraft>, _ bulk: BulkImport, _ summary: inout Summary) throws {
@@ -259,12 +298,65 @@ struct Ingestor {
     }
 }
 
-/// A bounded hand-over of chunks from the parsing thread to the appending one.
+/// Chunks from the parsing threads, handed to the appending thread in file order.
 final class ChunkChannel: @unchecked Sendable {
     private let condition = NSCondition()
-    private var chunks: [Ingestor.Chunk] = []
-    private var finished = false
+    private var ready: [Int: Ingestor.Chunk] = [:]
+    private var next = 0
+    private var total: Int?
     private var failure: Error?
+    private var cancelled = false
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Stores block `sequence`'s chunk; waits while the appender is far behind (but never for the next one).
+    func put(_ sequence: Int, _ chunk: Ingestor.Chunk) {
+        condition.lock()
+        defer { condition.unlock() }
+        while sequence >= next + capacity && !cancelled { condition.wait() }
+        guard !cancelled else { return }
+        ready[sequence] = chunk
+        condition.broadcast()
+    }
+
+    /// The reader is done: `blocks` blocks in all, or it failed.
+    func finish(blocks: Int, _ error: Error?) {
+        condition.lock()
+        defer { condition.unlock() }
+        total = blocks
+        failure = error
+        condition.broadcast()
+    }
+
+    /// The next chunk in file order; nil once all were taken. A reader failure is thrown after the chunks
+    /// before it.
+    func take() throws -> Ingestor.Chunk? {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready[next] == nil && (total == nil || next < total!) && !cancelled { condition.wait() }
+        if let chunk = ready.removeValue(forKey: next) {
+            next += 1
+            condition.broadcast()
+            return chunk
+        }
+        if let failure { throw failure }
+        return nil
+    }
+
+    func cancel() {
+        condition.lock()
+        defer { condition.unlock() }
+        cancelled = true
+        condition.broadcast()
+    }
+}
+
+/// Blocks of lines waiting for a parsing thread.
+final class BlockQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var blocks: [Ingestor.Block] = []
+    private var finished = false
     private var cancelled = false
     private let capacity: Int
 
@@ -276,34 +368,30 @@ final class ChunkChannel: @unchecked Sendable {
         return cancelled
     }
 
-    func put(_ chunk: Ingestor.Chunk) {
+    func put(_ block: Ingestor.Block) {
         condition.lock()
         defer { condition.unlock() }
-        while chunks.count >= capacity && !cancelled { condition.wait() }
+        while blocks.count >= capacity && !cancelled { condition.wait() }
         guard !cancelled else { return }
-        chunks.append(chunk)
+        blocks.append(block)
         condition.broadcast()
     }
 
-    func finish(_ error: Error?) {
+    func finish() {
         condition.lock()
         defer { condition.unlock() }
         finished = true
-        failure = error
         condition.broadcast()
     }
 
-    /// The next chunk; nil once the producer has finished and everything was taken.
-    func take() throws -> Ingestor.Chunk? {
+    /// The next block; nil when the reader is done and all were taken, or on cancel.
+    func take() -> Ingestor.Block? {
         condition.lock()
         defer { condition.unlock() }
-        while chunks.isEmpty && !finished { condition.wait() }
-        if !chunks.isEmpty {
-            condition.broadcast()
-            return chunks.removeFirst()
-        }
-        if let failure { throw failure }
-        return nil
+        while blocks.isEmpty && !finished && !cancelled { condition.wait() }
+        guard !cancelled, !blocks.isEmpty else { return nil }
+        condition.broadcast()
+        return blocks.removeFirst()
     }
 
     func cancel() {
