@@ -29,7 +29,7 @@ final class CrashTests: XCTestCase {
             process.standardOutput = out
             process.standardError = Pipe()
             try process.run()
-            let deadline = Date().addingTimeInterval(Double.random(in: 0.15...0.6, using: &generator))
+            let deadline = Date().addingTimeInterval(Double.random(in: 0.3...0.9, using: &generator))
             while Date() < deadline { usleep(5_000) }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
