@@ -149,6 +149,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
                 try FileIO.sync(active.fd, active.path)
                 try FileIO.syncDirectory(directory)
                 try active.writeIndexFiles()
+                try WriterState.save(directory, end: endPosition, hash: lastHash, ids: ids, streams: streams)
                 Glibc.close(lockFD)
             }
         }
@@ -275,6 +276,11 @@ public final class FileLog: EventStore, @unchecked Sendable {
 
     /// Reads every record once to learn each id and each stream's version.
     private func loadWriterState() throws(LogError) {
+        if let (savedIDs, savedStreams) = WriterState.load(directory, end: endPosition, hash: lastHash) {
+            ids = savedIDs
+            streams = savedStreams
+            return
+        }
         ids.reserveCapacity(Int(endPosition))
         do {
             try readUnlocked(.all, segments: segments.map { ($0, $0.size) }) { record in

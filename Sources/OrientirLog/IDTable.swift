@@ -99,6 +99,11 @@ struct IDTable {
         }
     }
 
+    /// Calls `body` for every entry, in no particular order.
+    func forEach(_ body: (IDKey, IDEntry) -> Void) {
+        for slot in 0..<used.count where used[slot] { body(keys[slot], values[slot]) }
+    }
+
     /// Makes room for `capacity` entries in all.
     mutating func reserveCapacity(_ capacity: Int) {
         if capacity * 2 > keys.count { grow(to: capacity) }

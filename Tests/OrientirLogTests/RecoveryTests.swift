@@ -178,3 +178,33 @@ final class RecoveryTests: XCTestCase {
         return files
     }
 }
+
+/// The writer's saved tables are a cache: used when they match the log's end, ignored when stale or damaged.
+final class WriterStateTests: XCTestCase {
+    func testStaleOrDamagedWriterStateIsIgnored() throws {
+        let dir = try makeStoreDirectory(self)
+        var log = try FileLog(directory: dir)
+        _ = try log.append((0..<10).map { draft($0) })
+        try log.close()
+        let stale = try Data(contentsOf: URL(fileURLWithPath: dir + "/writer.state"))
+        log = try FileLog(directory: dir)
+        XCTAssertEqual(try log.append([draft(3)]), [.duplicate(position: 3)], "the saved tables know every id")
+        _ = try log.append((10..<20).map { draft($0) })
+        try log.close()
+
+        try stale.write(to: URL(fileURLWithPath: dir + "/writer.state"))
+        log = try FileLog(directory: dir)
+        XCTAssertEqual(try log.append([draft(15)]), [.duplicate(position: 15)], "a stale state is not trusted")
+        XCTAssertEqual(try log.streamVersion(of: "stream-5"), 1)
+        try log.close()
+
+        var damaged = try Data(contentsOf: URL(fileURLWithPath: dir + "/writer.state"))
+        damaged[60] ^= 0xFF
+        try damaged.write(to: URL(fileURLWithPath: dir + "/writer.state"))
+        log = try FileLog(directory: dir)
+        XCTAssertEqual(try log.append([draft(17)]), [.duplicate(position: 17)], "a damaged state is not trusted")
+        var changed = draft(12)
+        changed.payload[0] ^= 1
+        XCTAssertThrowsError(try log.append([changed]))
+    }
+}

@@ -1,0 +1,89 @@
+/// The writer's tables (every id, every stream's version) saved when a writer closes, so that the next writer
+/// need not read the whole log to rebuild them.
+///
+/// A cache, never trusted on its own: it is used only when its CRC holds and it was saved at exactly the log's
+/// current end (same end position, same head hash); otherwise the writer reads the log as if it were missing.
+/// Layout (little-endian): `OWST`, u32 version 1, u64 end position, 32-byte head hash, u64 id count, then per id
+/// 33 bytes of key (32 id bytes zero-padded, length) and u64 position, u64 content hash; u64 stream count, then
+/// per stream u16 name length, the name, u64 version; finally a CRC-32C of everything before it.
+enum WriterState {
+    static let fileName = "writer.state"
+    private static let magic = Array("OWST".utf8)
+    private static let version: UInt32 = 1
+
+    static func save(_ directory: String, end: UInt64, hash: Digest32, ids: IDTable, streams: [String: UInt64])
+        throws(LogError)
+    {
+        var out = magic
+        out.reserveCapacity(64 + ids.count * 49 + streams.count * 32)
+        append(version, to: &out)
+        append(end, to: &out)
+        out.append(contentsOf: hash.bytes)
+        append(UInt64(ids.count), to: &out)
+        ids.forEach { key, entry in
+            withUnsafeBytes(of: key) { raw in out.append(contentsOf: raw.prefix(32)) }
+            out.append(key.count)
+            append(entry.position, to: &out)
+            append(entry.hash, to: &out)
+        }
+        append(UInt64(streams.count), to: &out)
+        for (name, version) in streams {
+            let bytes = Array(name.utf8)
+            append(UInt16(bytes.count), to: &out)
+            out.append(contentsOf: bytes)
+            append(version, to: &out)
+        }
+        append(CRC32C.checksum(out), to: &out)
+        try FileIO.writeAtomically(out, to: directory + "/" + fileName)
+    }
+
+    /// The saved tables if the file checks out and was saved at `end` with `hash`; nil otherwise.
+    static func load(_ directory: String, end: UInt64, hash: Digest32) -> (IDTable, [String: UInt64])? {
+        guard let bytes = try? FileIO.readFile(directory + "/" + fileName), bytes.count > 60,
+            bytes.prefix(4).elementsEqual(magic)
+        else { return nil }
+        return bytes.withUnsafeBytes { raw -> (IDTable, [String: UInt64])? in
+            let body = UnsafeRawBufferPointer(rebasing: raw[0..<raw.count - 4])
+            guard CRC32C.checksum(body) == raw.loadUnaligned(fromByteOffset: raw.count - 4, as: UInt32.self).littleEndian,
+                raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self).littleEndian == version,
+                raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian == end,
+                Digest32(raw, at: 16) == hash
+            else { return nil }
+            var offset = 48
+            func u64() -> UInt64? {
+                guard offset + 8 <= body.count else { return nil }
+                defer { offset += 8 }
+                return UInt64(littleEndian: body.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            }
+            guard let idCount = u64(), idCount <= UInt64(body.count / 49) else { return nil }
+            var ids = IDTable(capacity: Int(idCount))
+            for _ in 0..<idCount {
+                guard offset + 49 <= body.count else { return nil }
+                let count = Int(body[offset + 32])
+                guard count > 0, count <= RecordDraft.maxIDLength else { return nil }
+                let key = IDKey(UnsafeRawBufferPointer(rebasing: body[offset..<offset + count]))
+                offset += 33
+                guard let position = u64(), let contentHash = u64() else { return nil }
+                ids.set(key, IDEntry(position: position, hash: contentHash))
+            }
+            guard let streamCount = u64() else { return nil }
+            var streams: [String: UInt64] = [:]
+            streams.reserveCapacity(Int(min(streamCount, UInt64(body.count))))
+            for _ in 0..<streamCount {
+                guard offset + 2 <= body.count else { return nil }
+                let length = Int(UInt16(littleEndian: body.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+                offset += 2
+                guard offset + length <= body.count else { return nil }
+                let name = String(decoding: UnsafeRawBufferPointer(rebasing: body[offset..<offset + length]), as: UTF8.self)
+                offset += length
+                guard let version = u64() else { return nil }
+                streams[name] = version
+            }
+            return offset == body.count ? (ids, streams) : nil
+        }
+    }
+
+    private static func append<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+    }
+}
