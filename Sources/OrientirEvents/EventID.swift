@@ -21,6 +21,14 @@ public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.init(high: high, low: low)
     }
 
+    /// Reads 16 bytes in network order as two words; `nil` if there are not exactly 16. The form the log
+    /// hands its records' ids in: no generic dispatch on the replay path.
+    public init?(bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == 16, let base = bytes.baseAddress else { return nil }
+        self.init(high: UInt64(bigEndian: base.loadUnaligned(as: UInt64.self)),
+                  low: UInt64(bigEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+    }
+
     /// Parses the lowercase canonical form, e.g. `5f0c8a9e-2b1d-4c55-9a51-0c7e3f0b9a10`.
     public init?(_ text: String) {
         var text = text

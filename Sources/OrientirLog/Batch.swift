@@ -28,9 +28,6 @@ struct BatchBuilder {
         payloads.reserveCapacity(256 << 10)
     }
 
-    var isEmpty: Bool { count == 0 }
-    var byteCount: Int { Self.prefixSize + times.count + ids.count + streams.count + payloads.count }
-
     mutating func reset() {
         times.removeAll(keepingCapacity: true)
         ids.removeAll(keepingCapacity: true)

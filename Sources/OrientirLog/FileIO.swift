@@ -161,27 +161,19 @@ final class MappedFile: @unchecked Sendable {
     }
 }
 
-/// A pthread mutex with one condition variable: the group-commit queue waits on it.
-final class ConditionLock: @unchecked Sendable {
+/// A pthread mutex, for state shared by the appending, committing and reading threads.
+final class Lock: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    init() {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
-    }
+    init() { pthread_mutex_init(mutex, nil) }
 
     deinit {
-        pthread_cond_destroy(condition)
         pthread_mutex_destroy(mutex)
         mutex.deallocate()
-        condition.deallocate()
     }
 
     func lock() { pthread_mutex_lock(mutex) }
     func unlock() { pthread_mutex_unlock(mutex) }
-    func wait() { pthread_cond_wait(condition, mutex) }
-    func broadcast() { pthread_cond_broadcast(condition) }
 
     func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         lock()

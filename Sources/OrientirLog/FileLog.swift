@@ -92,9 +92,9 @@ public final class FileLog: EventStore, @unchecked Sendable {
     private var output: [UInt8] = []
 
     /// Guards the fields above; held by the committing leader for the whole of a commit.
-    private let state = ConditionLock()
+    private let state = Lock()
     /// Guards the group-commit queue.
-    private let queueLock = ConditionLock()
+    private let queueLock = Lock()
     private var queue: [PendingAppend] = []
     private var leaderActive = false
 
@@ -418,8 +418,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
                 if let error = Self.check(draft) { failure = error; break }
                 let key = IDKey(draft.id)
                 let nextPosition = endPosition + UInt64(accepted.count)
-                let hash = draft.contentKey.isEmpty
-                    ? draft.payload.withUnsafeBytes(ContentHash.of) : draft.contentKey.withUnsafeBytes(ContentHash.of)
+                let hash = draft.contentHash
                 if let earlier = ids.insertIfAbsent(key, IDEntry(position: nextPosition, hash: hash)) {
                     if earlier.position >= endPosition {
                         // Earlier in this group: compare with the draft itself.
@@ -944,6 +943,13 @@ enum ContentHash {
 
 extension RecordView {
     var contentHash: UInt64 { contentKey.isEmpty ? ContentHash.of(payload) : ContentHash.of(contentKey) }
+}
+
+extension RecordDraft {
+    /// The same hash as the stored record's `contentHash`.
+    var contentHash: UInt64 {
+        contentKey.isEmpty ? payload.withUnsafeBytes(ContentHash.of) : contentKey.withUnsafeBytes(ContentHash.of)
+    }
 }
 
 /// Keeps the last decompressed batch so that lookups of neighbouring positions cost one decompression.

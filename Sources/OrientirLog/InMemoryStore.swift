@@ -1,7 +1,7 @@
 /// The event store in memory, with the file log's semantics (ids, versions, atomic appends), for tests of the
 /// layers above the log.
 public final class InMemoryStore: EventStore, @unchecked Sendable {
-    private let lock = ConditionLock()
+    private let lock = Lock()
     private var records: [LogRecord] = []
     private var ids: [IDKey: Int] = [:]
     private var streams: [String: UInt64] = [:]

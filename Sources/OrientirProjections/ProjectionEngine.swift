@@ -282,7 +282,7 @@ public struct ProjectionEngine: Sendable {
         }
         do {
             try store.read(ReadRange(positions: start..<end)) { record in
-                guard let id = Self.eventID(record.id) else {
+                guard let id = EventID(bytes: record.id) else {
                     failure = ProjectionError(.undecodable, "record id of \(record.id.count) bytes is not an event id",
                                               position: record.position)
                     throw StopReading()
@@ -407,7 +407,7 @@ public struct ProjectionEngine: Sendable {
         guard base.horizon < end else { return list }
         do {
             try store.read(ReadRange(positions: base.horizon..<end, stream: "retractions")) { record in
-                guard let id = Self.eventID(record.id) else { return }
+                guard let id = EventID(bytes: record.id) else { return }
                 let event: Event
                 do {
                     event = try EventCodec.decode(record.payload, id: id)
@@ -449,14 +449,6 @@ public struct ProjectionEngine: Sendable {
                 target.reset()
             }
         }
-    }
-
-    /// The 16 id bytes in network order, read as two words (what `EventID(bytes:)` does, without generics).
-    @inline(__always)
-    static func eventID(_ bytes: UnsafeRawBufferPointer) -> EventID? {
-        guard bytes.count == 16, let base = bytes.baseAddress else { return nil }
-        return EventID(high: UInt64(bigEndian: base.loadUnaligned(as: UInt64.self)),
-                       low: UInt64(bigEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
     }
 
     static func now() -> Double {

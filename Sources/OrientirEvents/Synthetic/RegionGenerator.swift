@@ -1221,28 +1221,14 @@ extension RegionGenerator {
 
 // Free functions would collide with any of the same name elsewhere in the module; these stay in this file.
 extension RegionGenerator {
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    /// Days since 1970-01-01 of a calendar date (the generator only asks for real ones).
     fileprivate static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        LocalDate(year: year, month: month, day: day)!.daysSinceEpoch
     }
 
-    /// The date `days` after 1970-01-01 as YYYY-MM-DD (Howard Hinnant's `civil_from_days`).
+    /// The date `days` after 1970-01-01 as YYYY-MM-DD.
     fileprivate static func isoDate(_ days: Int) -> String {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shifted = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
-        let month = shifted < 10 ? shifted + 3 : shifted - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+        LocalDate(daysSinceEpoch: days).description
     }
 
     /// An academic year as EVENTS.md writes it: 2023 gives "2023-24", 2099 gives "2099-00".

@@ -36,11 +36,9 @@ enum EventLog {
     }
 
     static func decode(_ record: RecordView) throws -> Event {
-        guard record.id.count == 16 else {
+        guard let id = EventID(bytes: record.id) else {
             throw CommandFailure("record at position \(record.position) has an id of \(record.id.count) bytes, not a UUID")
         }
-        let id = EventID(high: UInt64(bigEndian: record.id.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                         low: UInt64(bigEndian: record.id.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
         return try EventCodec.decode(record.payload, id: id)
     }
 
