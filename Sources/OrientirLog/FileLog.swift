@@ -97,6 +97,9 @@ public final class FileLog: EventStore, @unchecked Sendable {
     private let queueLock = Lock()
     private var queue: [PendingAppend] = []
     private var leaderActive = false
+    /// How many queued appends the leader waits for (0: it does not wait); the last of them signals `arrivals`.
+    private var arrivalsAwaited = 0
+    private let arrivals = DispatchSemaphore(value: 0)
 
     /// The current time in microseconds since the epoch.
     public static let now: @Sendable () -> Int64 = {
@@ -142,6 +145,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
 
     /// Syncs what is unsynced, writes the index files, releases the writer lock.
     public func close() throws(LogError) {
+        stopCommitter()
         try state.withLock { () throws(LogError) in
             guard !closed else { return }
             closed = true
@@ -320,9 +324,41 @@ public final class FileLog: EventStore, @unchecked Sendable {
     private final class PendingAppend: @unchecked Sendable {
         let drafts: [RecordDraft]
         var result: Result<[AppendOutcome], LogError>?
-        let wakeUp = DispatchSemaphore(value: 0)
-        init(_ drafts: [RecordDraft]) { self.drafts = drafts }
+        /// How the appender waits: a blocked thread, or a suspended task.
+        private let semaphore: DispatchSemaphore?
+        private let continuation: UnsafeContinuation<Result<[AppendOutcome], LogError>, Never>?
+
+        init(_ drafts: [RecordDraft]) {
+            self.drafts = drafts
+            semaphore = DispatchSemaphore(value: 0)
+            continuation = nil
+        }
+
+        init(_ drafts: [RecordDraft], continuation: UnsafeContinuation<Result<[AppendOutcome], LogError>, Never>) {
+            self.drafts = drafts
+            semaphore = nil
+            self.continuation = continuation
+        }
+
+        var isTask: Bool { continuation != nil }
+
+        /// Blocks a thread appender until it is served or asked to lead.
+        func wait() { semaphore!.wait() }
+
+        /// Wakes the appender: with its result, or (a thread appender without one) to lead.
+        func wake() {
+            if let continuation { continuation.resume(returning: result!) } else { semaphore!.signal() }
+        }
     }
+
+    /// A thread of the log's own that leads group commits for appenders that are tasks: a suspended task cannot
+    /// lead, and a cooperative thread must not block on a sync.
+    private final class Committer: @unchecked Sendable {
+        let wakeUp = DispatchSemaphore(value: 0)
+        var stopping = false  // under queueLock
+    }
+
+    private var committer: Committer?  // under queueLock
 
     /// Rounds a leader commits for others after its own append is done, before it hands the role on.
     private static let leaderRounds = 8
@@ -341,10 +377,11 @@ public final class FileLog: EventStore, @unchecked Sendable {
         if drafts.isEmpty { return [] }
         let me = PendingAppend(drafts)
         queueLock.lock()
-        queue.append(me)
+        let complete = enqueue(me)
         if leaderActive {
             queueLock.unlock()
-            me.wakeUp.wait()
+            if complete { arrivals.signal() }
+            me.wait()
             if let result = me.result { return try result.get() }
         } else {
             leaderActive = true
@@ -354,47 +391,123 @@ public final class FileLog: EventStore, @unchecked Sendable {
         return try me.result!.get()
     }
 
+    /// Appends like ``append(_:)-(_)`` but suspends the task instead of blocking its thread; what a server's
+    /// request handlers call. The task joins the same group commit as thread appenders; the log's own
+    /// committer thread writes and syncs for it, so thousands of concurrent appends need no thread each.
+    public func append(_ drafts: [RecordDraft]) async throws(LogError) -> [AppendOutcome] {
+        guard options.writable else { throw LogError(.invalidArgument, "the store was opened for reading", path: directory) }
+        if drafts.isEmpty { return [] }
+        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<[AppendOutcome], LogError>, Never>) in
+            let me = PendingAppend(drafts, continuation: continuation)
+            queueLock.lock()
+            let complete = enqueue(me)
+            let wakeCommitter = !leaderActive
+            if wakeCommitter { leaderActive = true }
+            let committer = wakeCommitter ? startedCommitter() : nil
+            queueLock.unlock()
+            if complete { arrivals.signal() }
+            committer?.wakeUp.signal()
+        }
+        return try result.get()
+    }
+
+    /// The committer thread, started on first use (under queueLock).
+    private func startedCommitter() -> Committer {
+        if let committer { return committer }
+        let made = Committer()
+        committer = made
+        startThread { [weak self] in
+            while true {
+                made.wakeUp.wait()
+                guard let log = self else { return }
+                let stop = log.queueLock.withLock { made.stopping }
+                if stop { return }
+                log.lead(nil)
+            }
+        }
+        return made
+    }
+
+    /// Ends the committer thread (on close).
+    private func stopCommitter() {
+        let made: Committer? = queueLock.withLock {
+            committer?.stopping = true
+            return committer
+        }
+        made?.wakeUp.signal()
+    }
+
     /// Gives the appenders served by the last round a moment to come back before the next one is written
     /// (a commit delay): the leader waits, at most `commitDelayMicroseconds`, until as many appends are queued as
-    /// the last round carried. One sync then serves them all instead of a trickle of small groups.
+    /// there were appenders about in the last round (those it carried and those that queued meanwhile). One
+    /// sync then serves them all instead of a trickle of small groups.
     private func gatherArrivals(expecting count: Int) {
         guard count > 1 else { return }
-        var waited = 0
-        while waited < Self.commitDelayMicroseconds, queueLock.withLock({ queue.count }) < count {
-            usleep(20)
-            waited += 20
+        // Most come back within microseconds: yield the CPU to them a few times before sleeping.
+        for _ in 0..<Self.yieldsBeforeSleeping where queueLock.withLock({ queue.count }) < count { sched_yield() }
+        queueLock.lock()
+        if queue.count >= count {
+            queueLock.unlock()
+            return
         }
+        arrivalsAwaited = count
+        queueLock.unlock()
+        let timedOut = arrivals.wait(timeout: .now() + .microseconds(Self.commitDelayMicroseconds)) == .timedOut
+        queueLock.lock()
+        // Timed out, but the count was reached meanwhile: take the signal that is on its way.
+        if timedOut && arrivalsAwaited == 0 { arrivals.wait() }
+        arrivalsAwaited = 0
+        queueLock.unlock()
+    }
+
+    /// Queues an append (under queueLock); true when it completes the count a leader awaits, which the caller
+    /// then signals on `arrivals` once the lock is released.
+    private func enqueue(_ pending: PendingAppend) -> Bool {
+        queue.append(pending)
+        guard arrivalsAwaited > 0, queue.count >= arrivalsAwaited else { return false }
+        arrivalsAwaited = 0
+        return true
     }
 
     private static let commitDelayMicroseconds = 200
+    private static let yieldsBeforeSleeping = 50
 
-    /// Commits rounds of queued appends until the queue is empty or the role passes on.
-    private func lead(_ me: PendingAppend) {
+    /// Commits rounds of queued appends until the queue stays empty or the role passes on. `me` is the leading
+    /// thread appender's own append, or nil on the committer thread, which never passes the role on.
+    ///
+    /// After a round the leader waits (the commit delay) for the appenders it just served to come back before it
+    /// lets the role go: otherwise the first of them would start a group of one.
+    private func lead(_ me: PendingAppend?) {
         var roundsAfterMine = 0
-        var lastGroup = 0
+        // Appenders seen lately: the last group, and those that queued while it was being written.
+        var active = 0
         while true {
-            if options.durability == .batch { gatherArrivals(expecting: lastGroup) }
+            if options.durability == .batch { gatherArrivals(expecting: active) }
             queueLock.lock()
+            if queue.isEmpty {
+                leaderActive = false
+                queueLock.unlock()
+                return
+            }
             let group = options.durability == .always ? [queue[0]] : Array(queue)
             queueLock.unlock()
 
-            lastGroup = group.count
             let results = state.withLock { commit(group.map(\.drafts), sync: options.durability != .none) }
 
             queueLock.lock()
             for (pending, result) in zip(group, results) { pending.result = result }
             queue.removeFirst(group.count)
-            if me.result != nil { roundsAfterMine += 1 }
-            let stop = queue.isEmpty
-            let next = !stop && roundsAfterMine > Self.leaderRounds ? queue[0] : nil
-            if stop { leaderActive = false }
+            active = group.count + queue.count
+            if let me, me.result != nil { roundsAfterMine += 1 }
+            let next = !queue.isEmpty && roundsAfterMine > Self.leaderRounds ? queue[0] : nil
+            // A task cannot take the role: the committer thread does.
+            let nextCommitter = next?.isTask == true ? startedCommitter() : nil
             queueLock.unlock()
-            for pending in group where pending !== me { pending.wakeUp.signal() }
+            for pending in group where pending !== me { pending.wake() }
             if let next {
-                next.wakeUp.signal()  // woken without a result: it leads now
+                if let nextCommitter { nextCommitter.wakeUp.signal() } else { next.wake() }  // woken without a result: it leads now
                 return
             }
-            if stop { return }
         }
     }
 
@@ -573,6 +686,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
         do throws(LogError) {
             try FileIO.writeAll(active.fd, output, at: active.size, active.path)
             if sync { try FileIO.sync(active.fd, active.path) }
+
         } catch {
             try? FileIO.truncate(active.fd, to: active.size, active.path)
             throw error

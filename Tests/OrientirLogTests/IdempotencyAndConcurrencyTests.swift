@@ -114,6 +114,65 @@ final class IdempotencyAndConcurrencyTests: XCTestCase {
         XCTAssertLessThan(report.batches, appenders * each, "group commit shared some writes")
     }
 
+    /// Tasks (a server's request handlers) and threads appending at once share the same group commits: nothing
+    /// lost or duplicated, positions gap-free, each stream's versions in order, and a refused append (a stale
+    /// expected version) from a task is refused alone.
+    func testTaskAndThreadAppendersShareGroupCommits() async throws {
+        let dir = try makeStoreDirectory(self)
+        let log = try FileLog(directory: dir, options: .init(durability: .batch))
+        let tasks = 48, threads = 4, each = 40
+        let done = DispatchGroup()
+        let failures = NSLock()
+        nonisolated(unsafe) var errors: [Error] = []
+        for t in 0..<threads {
+            done.enter()
+            Thread {
+                for i in 0..<each {
+                    do { _ = try log.append([draft((tasks + t) * each + i, streams: 5)]) } catch {
+                        failures.lock(); errors.append(error); failures.unlock()
+                    }
+                }
+                done.leave()
+            }.start()
+        }
+        let outcomes = try await withThrowingTaskGroup(of: [AppendOutcome].self) { group in
+            for a in 0..<tasks {
+                group.addTask {
+                    var mine: [AppendOutcome] = []
+                    for i in 0..<each { mine += try await log.append([draft(a * each + i, streams: 5)]) }
+                    return mine
+                }
+            }
+            var all: [AppendOutcome] = []
+            for try await part in group { all += part }
+            return all
+        }
+        await withCheckedContinuation { continuation in done.notify(queue: .global()) { continuation.resume() } }
+        XCTAssertTrue(errors.isEmpty, "\(errors)")
+        XCTAssertEqual(outcomes.count, tasks * each)
+        let total = (tasks + threads) * each
+        let records = try readAll(log)
+        XCTAssertEqual(records.map(\.position), (0..<UInt64(total)).map { $0 })
+        XCTAssertEqual(Set(records.map(\.id)).count, total)
+        for stream in 0..<5 {
+            let versions = records.filter { $0.stream == "stream-\(stream)" }.map(\.streamVersion)
+            XCTAssertEqual(versions, (0..<UInt64(versions.count)).map { $0 })
+        }
+        XCTAssertLessThan(try log.verify().batches, total, "group commit shared some writes")
+
+        // A stale expectation from a task: refused, nothing written; the same id again: a duplicate.
+        do {
+            _ = try await log.append([draft(100_000, streams: 5, expected: .exactly(0))])
+            XCTFail("a stale expected version was accepted")
+        } catch {
+            XCTAssertEqual(error.code, .versionConflict)
+        }
+        XCTAssertEqual(try log.head().endPosition, UInt64(total))
+        let again = try await log.append([draft(0, streams: 5)])
+        XCTAssertEqual(again, [.duplicate(position: records.first { $0.id == draft(0, streams: 5).id }!.position)])
+        try log.close()
+    }
+
     func testSecondWriterIsRefusedWithAClearMessage() throws {
         let dir = try makeStoreDirectory(self)
         let first = try FileLog(directory: dir)

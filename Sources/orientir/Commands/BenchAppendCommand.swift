@@ -25,6 +25,9 @@ struct BenchAppendCommand: ParsableCommand {
     @Option(help: "Concurrent appenders (each a thread of its own).")
     var appenders = 1
 
+    @Flag(help: "Appenders are tasks (as a server's request handlers are) using the log's async append, not threads.")
+    var tasks = false
+
     @Option(help: "always | batch | none.")
     var durability: Durability = .none
 
@@ -43,7 +46,37 @@ struct BenchAppendCommand: ParsableCommand {
         nonisolated(unsafe) var failure: Error?
         let done = DispatchGroup()
         let started = DispatchTime.now().uptimeNanoseconds
-        for a in 0..<appenders {
+        if tasks {
+            let finished = DispatchSemaphore(value: 0)
+            Task { [start, batch, appenders] in
+                do {
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for a in 0..<appenders {
+                            group.addTask {
+                                var n = start + a * perAppender
+                                let end = n + perAppender
+                                while n < end {
+                                    let count = min(batch, end - n)
+                                    let drafts = (n..<n + count).map { k in
+                                        var draft = pool[k & 4095]
+                                        draft.id = Self.id(k)
+                                        return draft
+                                    }
+                                    _ = try await log.append(drafts)
+                                    n += count
+                                }
+                            }
+                        }
+                        try await group.waitForAll()
+                    }
+                } catch {
+                    lock.withLock { failure = error }
+                }
+                finished.signal()
+            }
+            finished.wait()
+        }
+        for a in 0..<(tasks ? 0 : appenders) {
             done.enter()
             let thread = Thread { [start, batch, printAcks] in
                 defer { done.leave() }
@@ -81,8 +114,9 @@ struct BenchAppendCommand: ParsableCommand {
         try log.close()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let total = records * appenders
-        Diagnostics.note(String(format: "appended %d records of %d bytes in %.3f s: %.0f records/s (%@, %d appender(s))",
-                                total, size, seconds, Double(total) / seconds, durability.rawValue, appenders))
+        Diagnostics.note(String(format: "appended %d records of %d bytes in %.3f s: %.0f records/s (%@, %d appender %@)",
+                                total, size, seconds, Double(total) / seconds, durability.rawValue, appenders,
+                                tasks ? "task(s)" : "thread(s)"))
     }
 
     /// The 16-byte id of record `n`.
