@@ -81,8 +81,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
     private var lastHash: Digest32 = .zero
     private var lastRecordedAt: Int64 = .min
     /// Only while writing: every stored id, and each stream's last version.
-    private var ids = IDTable()
-    private var streams: [String: UInt64] = [:]
+    private var tables = WriterTables()
     private var closed = false
     private var bulkActive = false
     private var bulkLimit: UInt64?
@@ -153,7 +152,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
                 try FileIO.sync(active.fd, active.path)
                 try FileIO.syncDirectory(directory)
                 try active.writeIndexFiles()
-                try WriterState.save(directory, end: endPosition, hash: lastHash, ids: ids, streams: streams)
+                try WriterState.save(directory, end: endPosition, hash: lastHash, ids: tables.ids, streams: tables.streams)
                 Glibc.close(lockFD)
             }
         }
@@ -281,14 +280,16 @@ public final class FileLog: EventStore, @unchecked Sendable {
     /// Reads every record once to learn each id and each stream's version.
     private func loadWriterState() throws(LogError) {
         if let (savedIDs, savedStreams) = WriterState.load(directory, end: endPosition, hash: lastHash) {
-            ids = savedIDs
-            streams = savedStreams
+            tables.ids = savedIDs
+            tables.streams = savedStreams
             return
         }
-        ids.reserveCapacity(Int(endPosition))
+        var ids = IDTable(capacity: Int(endPosition))
+        var streams: [String: UInt64] = [:]
+        defer { tables.ids = ids; tables.streams = streams }
         do {
             try readUnlocked(.all, segments: segments.map { ($0, $0.size) }) { record in
-                ids.set(IDKey(record.id), IDEntry(position: record.position, hash: record.contentHash))
+                ids.insert(IDTable.fingerprint(record.id), record.position)
                 streams[record.streamName] = record.streamVersion
             }
         } catch let error as LogError {
@@ -512,98 +513,22 @@ public final class FileLog: EventStore, @unchecked Sendable {
     }
 
     /// Writes several appends as one group: each is judged alone, the accepted ones share a write and a sync.
-    ///
-    /// Judging updates `ids` and `streams` in place (one hash lookup each per record) and keeps an undo list,
-    /// so that a refused append, or a failed write, leaves them as they were.
     private func commit(_ requests: [[RecordDraft]], sync: Bool) -> [Result<[AppendOutcome], LogError>] {
         guard !closed else { return requests.map { _ in .failure(LogError(.invalidArgument, "the store is closed")) } }
-        var results: [Result<[AppendOutcome], LogError>] = []
-        var accepted: [RecordDraft] = []
-        var acceptedVersions: [UInt64] = []
-        var groupUndo = Undo()
-        for drafts in requests {
-            var outcomes: [AppendOutcome] = []
-            outcomes.reserveCapacity(drafts.count)
-            var undo = Undo()
-            let firstIndex = accepted.count
-            var failure: LogError?
-            for draft in drafts {
-                if let error = Self.check(draft) { failure = error; break }
-                let key = IDKey(draft.id)
-                let nextPosition = endPosition + UInt64(accepted.count)
-                let hash = draft.contentHash
-                if let earlier = ids.insertIfAbsent(key, IDEntry(position: nextPosition, hash: hash)) {
-                    if earlier.position >= endPosition {
-                        // Earlier in this group: compare with the draft itself.
-                        let prior = accepted[Int(earlier.position - endPosition)]
-                        guard prior.contentKey == draft.contentKey,
-                            prior.contentKey.isEmpty ? prior.payload == draft.payload : true
-                        else { failure = Self.idConflict(draft); break }
-                        outcomes.append(.duplicate(position: earlier.position))
-                        continue
-                    }
-                    switch sameContent(draft, hash: hash, as: earlier) {
-                    case .success(true): outcomes.append(.duplicate(position: earlier.position))
-                    case .success(false): failure = Self.idConflict(draft, stored: earlier.position)
-                    case .failure(let error): failure = error
-                    }
-                    if failure != nil { break }
-                    continue
-                }
-                undo.ids.append(key)
-                let slot = streams.index(forKey: draft.stream)
-                let current = slot.map { streams.values[$0] }
-                switch draft.expectedVersion {
-                case .any: break
-                case .noStream where current == nil: break
-                case .exactly(let v) where current == v: break
-                default:
-                    failure = LogError(
-                        .versionConflict,
-                        "stream \(draft.stream) is at version \(current.map(String.init) ?? "none (no events)"), "
-                            + "expected \(Self.describe(draft.expectedVersion)); nothing was written")
-                }
-                if failure != nil { break }
-                let version = current.map { $0 + 1 } ?? 0
-                undo.streams.append((draft.stream, current))
-                if let slot { streams.values[slot] = version } else { streams[draft.stream] = version }
-                accepted.append(draft)
-                acceptedVersions.append(version)
-                outcomes.append(.appended(position: nextPosition, streamVersion: version))
-            }
-            if let failure {
-                undo.revert(&ids, &streams)
-                accepted.removeSubrange(firstIndex...)
-                acceptedVersions.removeSubrange(firstIndex...)
-                results.append(.failure(failure))
-                continue
-            }
-            groupUndo.ids += undo.ids
-            groupUndo.streams += undo.streams
-            results.append(.success(outcomes))
+        var (results, undo) = tables.judge(requests, endPosition: endPosition) { position, body throws(LogError) in
+            try lookupCache.withRecord(at: position, in: segments, body)
         }
-        if accepted.isEmpty { return results }
+        if tables.accepted.isEmpty { return results }
         do {
-            try write(accepted, versions: acceptedVersions, sync: sync)
+            try write(requests, accepted: tables.accepted, versions: tables.acceptedVersions, sync: sync)
         } catch {
-            groupUndo.revert(&ids, &streams)
-            return requests.map { _ in .failure(error) }
+            undo.revert(&tables)
+            results = requests.map { _ in .failure(error) }
         }
         return results
     }
 
-    /// What a commit changed in `ids` and `streams`, to put back when it cannot stand.
-    private struct Undo {
-        var ids: [IDKey] = []
-        var streams: [(String, UInt64?)] = []
-
-        func revert(_ idTable: inout IDTable, _ streamTable: inout [String: UInt64]) {
-            for key in ids.reversed() { idTable.remove(key) }
-            for (stream, previous) in streams.reversed() { streamTable[stream] = previous }
-        }
-    }
-
-    private static func check(_ draft: RecordDraft) -> LogError? {
+    fileprivate static func check(_ draft: RecordDraft) -> LogError? {
         if draft.id.isEmpty || draft.id.count > RecordDraft.maxIDLength {
             return LogError(.invalidArgument, "an id must have 1 to \(RecordDraft.maxIDLength) bytes")
         }
@@ -616,7 +541,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
         return nil
     }
 
-    private static func describe(_ expected: ExpectedVersion) -> String {
+    fileprivate static func describe(_ expected: ExpectedVersion) -> String {
         switch expected {
         case .any: "any"
         case .noStream: "no events"
@@ -624,7 +549,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
         }
     }
 
-    private static func idConflict(_ draft: RecordDraft, stored: UInt64? = nil) -> LogError {
+    fileprivate static func idConflict(_ draft: RecordDraft, stored: UInt64? = nil) -> LogError {
         let hex = draft.id.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
         return LogError(
             .idConflict,
@@ -633,23 +558,10 @@ public final class FileLog: EventStore, @unchecked Sendable {
             position: stored)
     }
 
-    private func sameContent(_ draft: RecordDraft, hash: UInt64, as stored: IDEntry) -> Result<Bool, LogError> {
-        guard hash == stored.hash else { return .success(false) }
-        do {
-            var same = false
-            try lookupCache.withRecord(at: stored.position, in: segments) { record in
-                same = draft.contentKey.isEmpty
-                    ? record.contentKey.isEmpty && record.payload == draft.payload
-                    : record.contentKey == draft.contentKey
-            }
-            return .success(same)
-        } catch {
-            return .failure(error)
-        }
-    }
-
-    /// Encodes, writes and (if asked) syncs the records, then makes them visible.
-    private func write(_ drafts: [RecordDraft], versions: [UInt64], sync: Bool) throws(LogError) {
+    /// Encodes, writes and (if asked) syncs the accepted records of `requests`, then makes them visible.
+    private func write(
+        _ requests: [[RecordDraft]], accepted: [(Int32, Int32)], versions: [UInt64], sync: Bool
+    ) throws(LogError) {
         if let active = segments.last, active.size >= options.segmentBytes { try roll() }
         let active = segments[segments.count - 1]
         let recordedAt = max(options.clock(), lastRecordedAt)
@@ -658,19 +570,22 @@ public final class FileLog: EventStore, @unchecked Sendable {
         var previous = lastHash
         var position = endPosition
         var start = 0
-        while start < drafts.count {
-            let stop = min(start + options.maxBatchRecords, drafts.count)
+        while start < accepted.count {
+            let stop = min(start + options.maxBatchRecords, accepted.count)
             builder.reset()
             for i in start..<stop {
-                let draft = drafts[i]
-                draft.id.withUnsafeBytes { id in
-                    var stream = draft.stream
-                    stream.withUTF8 { name in
-                        draft.contentKey.withUnsafeBytes { key in
-                            draft.payload.withUnsafeBytes { payload in
-                                builder.add(
-                                    recordedAt: recordedAt, streamVersion: versions[i], id: id,
-                                    stream: UnsafeRawBufferPointer(name), contentKey: key, payload: payload)
+                let (r, d) = accepted[i]
+                requests[Int(r)].withUnsafeBufferPointer { drafts in
+                    let draft = drafts[Int(d)]
+                    draft.id.withUnsafeBytes { id in
+                        var stream = draft.stream
+                        stream.withUTF8 { name in
+                            draft.contentKey.withUnsafeBytes { key in
+                                draft.payload.withUnsafeBytes { payload in
+                                    builder.add(
+                                        recordedAt: recordedAt, streamVersion: versions[i], id: id,
+                                        stream: UnsafeRawBufferPointer(name), contentKey: key, payload: payload)
+                                }
                             }
                         }
                     }
@@ -752,11 +667,11 @@ public final class FileLog: EventStore, @unchecked Sendable {
         return try commit([drafts], sync: false)[0].get()
     }
 
-    fileprivate func bulkPosition(ofID id: [UInt8]) -> UInt64? { ids[IDKey(id)]?.position }
+    fileprivate func bulkPosition(ofID id: [UInt8]) -> UInt64? { storedPosition(ofID: id) }
 
     fileprivate func bulkReserve(_ records: Int) {
-        ids.reserveCapacity(ids.count + records)
-        streams.reserveCapacity(streams.count + records / 8)
+        tables.ids.reserveCapacity(tables.ids.count + records)
+        tables.streams.reserveCapacity(tables.streams.count + records / 8)
     }
 
     fileprivate func bulkRecord(at position: UInt64) throws -> LogRecord? {
@@ -774,8 +689,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
     private func rollBack(to marker: BulkMarker) throws(LogError) {
         try Self.truncate(directory, to: marker)
         segments = []
-        ids = IDTable()
-        streams = [:]
+        tables = WriterTables()
         lastRecordedAt = .min
         lookupCache = LookupCache()
         try openSegments()
@@ -945,7 +859,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
     }
 
     public func streamVersion(of stream: String) throws(LogError) -> UInt64? {
-        if options.writable { return state.withLock { streams[stream] } }
+        if options.writable { return state.withLock { tables.streams[stream] } }
         var version: UInt64?
         do {
             try read(ReadRange(stream: stream)) { version = $0.streamVersion }
@@ -959,7 +873,16 @@ public final class FileLog: EventStore, @unchecked Sendable {
 
     /// The position of the record stored under `id`, if any (writers only: readers have no id table).
     public func position(ofID id: [UInt8]) -> UInt64? {
-        state.withLock { ids[IDKey(id)]?.position }
+        state.withLock { storedPosition(ofID: id) }
+    }
+
+    /// The position of `id` by its fingerprint, confirmed against the stored record (under the state lock).
+    private func storedPosition(ofID id: [UInt8]) -> UInt64? {
+        tables.ids.first(IDTable.fingerprint(id)) { position in
+            var same = false
+            try? lookupCache.withRecord(at: position, in: segments) { same = $0.id == id }
+            return same
+        }
     }
 
     /// The record at `position`, if stored.
@@ -995,75 +918,6 @@ public struct BulkImport: @unchecked Sendable {
 
     /// Reads the log as it stands inside the import.
     public func read(_ range: ReadRange, _ body: (RecordView) throws -> Void) throws { try log.bulkRead(range, body) }
-}
-
-/// A stored id, packed inline so a million of them cost no allocations.
-struct IDKey: Hashable {
-    var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
-    var count: UInt8 = 0
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(w0 ^ (w2 &* 31) ^ UInt64(count))
-        hasher.combine(w1 ^ w3)
-    }
-
-    init() {}
-
-    init(_ bytes: [UInt8]) {
-        self = bytes.withUnsafeBytes { IDKey($0) }
-    }
-
-    init(_ bytes: UnsafeRawBufferPointer) {
-        count = UInt8(truncatingIfNeeded: bytes.count)
-        let n = min(bytes.count, RecordDraft.maxIDLength)
-        guard n > 0 else { return }
-        withUnsafeMutableBytes(of: &self) { raw in
-            raw.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: n)
-        }
-    }
-}
-
-struct IDEntry {
-    var position: UInt64
-    var hash: UInt64
-}
-
-/// A fast 64-bit hash of record content: equal hashes are confirmed byte for byte before a repeat is accepted.
-enum ContentHash {
-    static func of(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-        var i = 0
-        while bytes.count - i >= 8 {
-            h = mix(h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            i += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < bytes.count {
-            tail |= UInt64(bytes[i]) << shift
-            shift += 8
-            i += 1
-        }
-        return mix(h ^ tail)
-    }
-
-    @inline(__always)
-    private static func mix(_ x: UInt64) -> UInt64 {
-        var z = x &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 31)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 29)
-    }
-}
-
-extension RecordView {
-    var contentHash: UInt64 { contentKey.isEmpty ? ContentHash.of(payload) : ContentHash.of(contentKey) }
-}
-
-extension RecordDraft {
-    /// The same hash as the stored record's `contentHash`.
-    var contentHash: UInt64 {
-        contentKey.isEmpty ? payload.withUnsafeBytes(ContentHash.of) : contentKey.withUnsafeBytes(ContentHash.of)
-    }
 }
 
 /// Keeps the last decompressed batch so that lookups of neighbouring positions cost one decompression.
@@ -1103,5 +957,129 @@ struct LookupCache {
 extension String {
     func trimmingCharacters() -> String {
         String(self.drop(while: { $0.isWhitespace }).reversed().drop(while: { $0.isWhitespace }).reversed())
+    }
+}
+
+/// What the writer knows of the log to judge appends (every id, each stream's version), with the scratch space
+/// of a commit. A commit works on it as one value: no dynamic exclusivity check per record.
+struct WriterTables {
+    var ids = IDTable()
+    var streams: [String: UInt64] = [:]
+    /// The accepted drafts of the commit being judged, by (request, index): not copied, since a draft holds four
+    /// buffers to retain and release; and their stream versions.
+    private(set) var accepted: [(Int32, Int32)] = []
+    private(set) var acceptedVersions: [UInt64] = []
+    private var fingerprints: [UInt64] = []
+    private var touchSink: UInt64 = 0
+
+    /// Judges each request alone against the tables and the requests before it, updating `ids` and `streams`
+    /// in place (one hash lookup each per record) and keeping an undo list, so that a refused request, or a
+    /// failed write of the whole group, leaves them as they were. `stored` shows the stored record at a
+    /// position: an id whose fingerprint is in the table is a repeat only if the record there has that id.
+    mutating func judge(
+        _ requests: [[RecordDraft]], endPosition: UInt64,
+        stored: (UInt64, (LogRecord) -> Void) throws(LogError) -> Void
+    ) -> ([Result<[AppendOutcome], LogError>], Undo) {
+        var results: [Result<[AppendOutcome], LogError>] = []
+        results.reserveCapacity(requests.count)
+        accepted.removeAll(keepingCapacity: true)
+        acceptedVersions.removeAll(keepingCapacity: true)
+        var groupUndo = Undo()
+        for (r, drafts) in requests.enumerated() {
+            var outcomes: [AppendOutcome] = []
+            outcomes.reserveCapacity(drafts.count)
+            var undo = Undo()
+            let firstIndex = accepted.count
+            var failure: LogError?
+            fingerprints.removeAll(keepingCapacity: true)
+            for draft in drafts { fingerprints.append(IDTable.fingerprint(draft.id)) }
+            if drafts.count > 8 { touchSink ^= fingerprints.withUnsafeBufferPointer { ids.touch($0) } }
+            for (i, draft) in drafts.enumerated() {
+                if let error = FileLog.check(draft) { failure = error; break }
+                let fingerprint = fingerprints[i]
+                let nextPosition = endPosition + UInt64(accepted.count)
+                var lookupError: LogError?
+                let earlier = ids.insertUnlessConfirmed(fingerprint, nextPosition) { position in
+                    if position >= endPosition {  // earlier in this group
+                        let (pr, pi) = accepted[Int(position - endPosition)]
+                        return requests[Int(pr)][Int(pi)].id == draft.id
+                    }
+                    var same = false
+                    do throws(LogError) { try stored(position) { same = $0.id == draft.id } } catch {
+                        lookupError = error
+                        return true
+                    }
+                    return same
+                }
+                if let lookupError { failure = lookupError; break }
+                if let earlier {
+                    // A repeat of the id: the same content makes it a no-op, other content a conflict.
+                    var same = false
+                    if earlier >= endPosition {
+                        let (pr, pi) = accepted[Int(earlier - endPosition)]
+                        same = Self.sameContent(requests[Int(pr)][Int(pi)].contentKey, requests[Int(pr)][Int(pi)].payload, draft)
+                    } else {
+                        do throws(LogError) { try stored(earlier) { same = Self.sameContent($0.contentKey, $0.payload, draft) } } catch {
+                            failure = error
+                            break
+                        }
+                    }
+                    guard same else {
+                        failure = FileLog.idConflict(draft, stored: earlier >= endPosition ? nil : earlier)
+                        break
+                    }
+                    outcomes.append(.duplicate(position: earlier))
+                    continue
+                }
+                undo.ids.append((fingerprint, nextPosition))
+                let slot = streams.index(forKey: draft.stream)
+                let current = slot.map { streams.values[$0] }
+                switch draft.expectedVersion {
+                case .any: break
+                case .noStream where current == nil: break
+                case .exactly(let v) where current == v: break
+                default:
+                    failure = LogError(
+                        .versionConflict,
+                        "stream \(draft.stream) is at version \(current.map(String.init) ?? "none (no events)"), "
+                            + "expected \(FileLog.describe(draft.expectedVersion)); nothing was written")
+                }
+                if failure != nil { break }
+                let version = current.map { $0 + 1 } ?? 0
+                undo.streams.append((draft.stream, current))
+                if let slot { streams.values[slot] = version } else { streams[draft.stream] = version }
+                accepted.append((Int32(r), Int32(i)))
+                acceptedVersions.append(version)
+                outcomes.append(.appended(position: nextPosition, streamVersion: version))
+            }
+            if let failure {
+                undo.revert(&self)
+                accepted.removeSubrange(firstIndex...)
+                acceptedVersions.removeSubrange(firstIndex...)
+                results.append(.failure(failure))
+                continue
+            }
+            groupUndo.ids += undo.ids
+            groupUndo.streams += undo.streams
+            results.append(.success(outcomes))
+        }
+        return (results, groupUndo)
+    }
+
+    /// Whether a draft repeats content stored with `contentKey` and `payload` (the content key decides when set:
+    /// sealed payloads differ byte for byte between two seals of the same content).
+    private static func sameContent(_ contentKey: [UInt8], _ payload: [UInt8], _ draft: RecordDraft) -> Bool {
+        draft.contentKey.isEmpty ? contentKey.isEmpty && payload == draft.payload : contentKey == draft.contentKey
+    }
+
+    /// What a commit changed in `ids` and `streams`, to put back when it cannot stand.
+    struct Undo {
+        var ids: [(fingerprint: UInt64, position: UInt64)] = []
+        var streams: [(String, UInt64?)] = []
+
+        func revert(_ tables: inout WriterTables) {
+            for (fingerprint, position) in ids.reversed() { tables.ids.remove(fingerprint, position) }
+            for (stream, previous) in streams.reversed() { tables.streams[stream] = previous }
+        }
     }
 }

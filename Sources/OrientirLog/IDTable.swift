@@ -1,98 +1,138 @@
-/// The writer's table of every stored id: open addressing with linear probing over flat arrays.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The writer's table of every stored id: open addressing with linear probing over one flat array of 16-byte
+/// slots, each a 64-bit fingerprint of an id and the position stored under it.
 ///
-/// Ids are random (UUIDs), so their first eight bytes already make a good hash: no seeded hasher per lookup,
-/// and one probe sequence over contiguous memory. Removal (to undo a refused append) shifts the following
-/// entries back, so the table never holds tombstones.
+/// A slot does not hold the id itself: a fingerprint match is confirmed against the record (the stored one, or
+/// a draft earlier in the same commit) before it counts as a repeat, and a repeat's content is compared there
+/// too. Only repeats (idempotent retries) and one-in-2⁶⁴ collisions pay that read; every other append pays one
+/// probe into a table of 16 bytes per slot, so a million ids fit in 32 MB, touched with few cache and TLB
+/// misses. Large tables are mapped from the kernel (already zeroed; huge pages where the kernel allows).
+/// Removal (to undo a refused append) shifts the following entries back, so the table never holds tombstones.
 struct IDTable {
-    private var keys: [IDKey]
-    private var values: [IDEntry]
-    private var used: [Bool]
+    struct Slot {
+        /// 0 for an empty slot; fingerprints are never 0.
+        var fingerprint: UInt64 = 0
+        var position: UInt64 = 0
+    }
+
+    private var storage: SlotStorage
     private(set) var count = 0
-    private var mask: Int
 
     init(capacity: Int = 1024) {
-        let slots = IDTable.slots(for: capacity)
-        keys = Array(repeating: IDKey(), count: slots)
-        values = Array(repeating: IDEntry(position: 0, hash: 0), count: slots)
-        used = Array(repeating: false, count: slots)
-        mask = slots - 1
+        storage = SlotStorage(slots: IDTable.slotCount(for: capacity))
+    }
+
+    /// The fingerprint of an id: a strong 64-bit mix of its bytes, never 0.
+    @inline(__always)
+    static func fingerprint(_ id: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ (UInt64(id.count) &* 0x9E37_79B9_7F4A_7C15)
+        var i = 0
+        while id.count - i >= 8 {
+            h = mix(h ^ id.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            i += 8
+        }
+        if i < id.count {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < id.count {
+                tail |= UInt64(id[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = mix(h ^ tail)
+        }
+        return h == 0 ? 1 : h
+    }
+
+    static func fingerprint(_ id: [UInt8]) -> UInt64 { id.withUnsafeBytes { fingerprint($0) } }
+
+    @inline(__always)
+    private static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 31)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 29)
     }
 
     /// A power of two with room for `capacity` entries at a load of at most one half.
-    private static func slots(for capacity: Int) -> Int {
-        var slots = 1024
-        while slots < capacity * 2 { slots <<= 1 }
-        return slots
+    private static func slotCount(for capacity: Int) -> Int {
+        var n = 1024
+        while n < capacity * 2 { n <<= 1 }
+        return n
     }
 
     @inline(__always)
-    private func home(_ key: IDKey) -> Int {
-        let h = (key.w0 ^ (key.w1 &* 0x9E37_79B9_7F4A_7C15) ^ key.w2 ^ key.w3 ^ UInt64(key.count)) &* 0xBF58_476D_1CE4_E5B9
-        return Int(truncatingIfNeeded: h >> 17) & mask
+    private static func home(_ fingerprint: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: fingerprint >> 20) & mask
     }
 
-    subscript(key: IDKey) -> IDEntry? {
-        var slot = home(key)
-        while used[slot] {
-            if keys[slot] == key { return values[slot] }
+    /// Loads the home slots of `fingerprints` without using them: the misses of a whole append overlap instead
+    /// of each stalling its own insert. Returns a value only so that the loads are not optimised away.
+    @inline(__always)
+    func touch(_ fingerprints: UnsafeBufferPointer<UInt64>) -> UInt64 {
+        let table = storage.slots, mask = storage.mask
+        var sink: UInt64 = 0
+        for fingerprint in fingerprints { sink ^= table[Self.home(fingerprint, mask)].fingerprint }
+        return sink
+    }
+
+    /// Calls `body` with each position stored under `fingerprint` until it returns true; returns that position.
+    func first(_ fingerprint: UInt64, where body: (UInt64) -> Bool) -> UInt64? {
+        let table = storage.slots, mask = storage.mask
+        var slot = Self.home(fingerprint, mask)
+        while table[slot].fingerprint != 0 {
+            if table[slot].fingerprint == fingerprint && body(table[slot].position) { return table[slot].position }
             slot = (slot + 1) & mask
         }
         return nil
     }
 
-    /// Stores `entry` under `key` unless the key is there already; returns what was there (and leaves it).
+    /// Returns the first position stored under `fingerprint` that `isSame` confirms; when there is none,
+    /// stores `position` under it and returns nil. One probe sequence either way.
     @inline(__always)
-    mutating func insertIfAbsent(_ key: IDKey, _ entry: IDEntry) -> IDEntry? {
-        if (count + 1) * 2 > keys.count { grow(to: (count + 1) * 2) }
-        var slot = home(key)
-        while used[slot] {
-            if keys[slot] == key { return values[slot] }
+    mutating func insertUnlessConfirmed(
+        _ fingerprint: UInt64, _ position: UInt64, isSame: (UInt64) -> Bool
+    ) -> UInt64? {
+        reserve(count + 1)
+        let table = storage.slots, mask = storage.mask
+        var slot = Self.home(fingerprint, mask)
+        while table[slot].fingerprint != 0 {
+            if table[slot].fingerprint == fingerprint && isSame(table[slot].position) { return table[slot].position }
             slot = (slot + 1) & mask
         }
-        keys[slot] = key
-        values[slot] = entry
-        used[slot] = true
+        table[slot] = Slot(fingerprint: fingerprint, position: position)
         count += 1
         return nil
     }
 
-    /// Stores `entry` under `key`, replacing what was there.
-    mutating func set(_ key: IDKey, _ entry: IDEntry) {
-        if (count + 1) * 2 > keys.count { grow(to: (count + 1) * 2) }
-        var slot = home(key)
-        while used[slot] {
-            if keys[slot] == key {
-                values[slot] = entry
-                return
-            }
-            slot = (slot + 1) & mask
-        }
-        keys[slot] = key
-        values[slot] = entry
-        used[slot] = true
-        count += 1
+    /// Stores `position` under `fingerprint` (for ids known to be new, as when reading the log).
+    mutating func insert(_ fingerprint: UInt64, _ position: UInt64) {
+        _ = insertUnlessConfirmed(fingerprint, position) { _ in false }
     }
 
-    mutating func remove(_ key: IDKey) {
-        var slot = home(key)
-        while used[slot] {
-            if keys[slot] == key { break }
+    /// Removes the entry of `fingerprint` at `position`.
+    mutating func remove(_ fingerprint: UInt64, _ position: UInt64) {
+        unshare()
+        let table = storage.slots, mask = storage.mask
+        var slot = Self.home(fingerprint, mask)
+        while table[slot].fingerprint != 0 {
+            if table[slot].fingerprint == fingerprint && table[slot].position == position { break }
             slot = (slot + 1) & mask
         }
-        guard used[slot] else { return }
-        used[slot] = false
+        guard table[slot].fingerprint != 0 else { return }
+        table[slot] = Slot()
         count -= 1
         // Backward-shift deletion: move later entries of the run into the hole when their home allows it.
         var hole = slot
         var next = (slot + 1) & mask
-        while used[next] {
-            let wanted = home(keys[next])
+        while table[next].fingerprint != 0 {
+            let wanted = Self.home(table[next].fingerprint, mask)
             let between = hole <= next ? (wanted > hole && wanted <= next) : (wanted > hole || wanted <= next)
             if !between {
-                keys[hole] = keys[next]
-                values[hole] = values[next]
-                used[hole] = true
-                used[next] = false
+                table[hole] = table[next]
+                table[next] = Slot()
                 hole = next
             }
             next = (next + 1) & mask
@@ -100,30 +140,85 @@ struct IDTable {
     }
 
     /// Calls `body` for every entry, in no particular order.
-    func forEach(_ body: (IDKey, IDEntry) -> Void) {
-        for slot in 0..<used.count where used[slot] { body(keys[slot], values[slot]) }
+    func forEach(_ body: (_ fingerprint: UInt64, _ position: UInt64) -> Void) {
+        let table = storage.slots
+        for i in 0..<storage.count where table[i].fingerprint != 0 { body(table[i].fingerprint, table[i].position) }
     }
 
     /// Makes room for `capacity` entries in all.
-    mutating func reserveCapacity(_ capacity: Int) {
-        if capacity * 2 > keys.count { grow(to: capacity) }
+    mutating func reserveCapacity(_ capacity: Int) { reserve(capacity) }
+
+    @inline(__always)
+    private mutating func reserve(_ capacity: Int) {
+        if capacity * 2 > storage.count { grow(to: capacity) } else { unshare() }
+    }
+
+    /// Copy on write: a copy of the table shares its slots until either side changes.
+    @inline(__always)
+    private mutating func unshare() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
 
     private mutating func grow(to capacity: Int) {
-        let old = (keys, values, used)
-        let slots = IDTable.slots(for: max(capacity, keys.count))
-        keys = Array(repeating: IDKey(), count: slots)
-        values = Array(repeating: IDEntry(position: 0, hash: 0), count: slots)
-        used = Array(repeating: false, count: slots)
-        mask = slots - 1
-        count = 0
-        for i in 0..<old.2.count where old.2[i] {
-            var slot = home(old.0[i])
-            while used[slot] { slot = (slot + 1) & mask }
-            keys[slot] = old.0[i]
-            values[slot] = old.1[i]
-            used[slot] = true
-            count += 1
+        let old = storage
+        storage = SlotStorage(slots: IDTable.slotCount(for: max(capacity, old.count)))
+        let table = storage.slots, mask = storage.mask
+        for i in 0..<old.count where old.slots[i].fingerprint != 0 {
+            var slot = Self.home(old.slots[i].fingerprint, mask)
+            while table[slot].fingerprint != 0 { slot = (slot + 1) & mask }
+            table[slot] = old.slots[i]
+        }
+    }
+}
+
+/// The zeroed slots of an `IDTable`.
+final class SlotStorage {
+    let slots: UnsafeMutablePointer<IDTable.Slot>
+    let count: Int
+    var mask: Int { count - 1 }
+    private let mappedBytes: Int
+
+    /// Tables from this size on are mapped from the kernel, which hands out zeroed pages as they are touched.
+    private static let mapThreshold = 1 << 20
+
+    init(slots count: Int) {
+        self.count = count
+        let bytes = count * MemoryLayout<IDTable.Slot>.stride
+        if bytes >= Self.mapThreshold,
+            let base = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), base != MAP_FAILED
+        {
+            _ = madvise(base, bytes, 14)  // MADV_HUGEPAGE: fewer TLB misses for random probes
+            slots = base.bindMemory(to: IDTable.Slot.self, capacity: count)
+            mappedBytes = bytes
+        } else {
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: IDTable.Slot(), count: count)
+            mappedBytes = 0
+        }
+    }
+
+    func copy() -> SlotStorage {
+        let made = SlotStorage(slots: count)
+        made.slots.update(from: slots, count: count)
+        return made
+    }
+
+    deinit {
+        if mappedBytes > 0 { munmap(slots, mappedBytes) } else { slots.deallocate() }
+    }
+}
+
+/// An id as a hashable value, packed inline (the in-memory store's key).
+struct IDKey: Hashable {
+    var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
+    var count: UInt8 = 0
+
+    init(_ bytes: [UInt8]) {
+        count = UInt8(truncatingIfNeeded: bytes.count)
+        let n = min(bytes.count, RecordDraft.maxIDLength)
+        guard n > 0 else { return }
+        bytes.withUnsafeBytes { source in
+            withUnsafeMutableBytes(of: &self) { raw in raw.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: n) }
         }
     }
 }

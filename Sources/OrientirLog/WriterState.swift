@@ -3,28 +3,26 @@
 ///
 /// A cache, never trusted on its own: it is used only when its CRC holds and it was saved at exactly the log's
 /// current end (same end position, same head hash); otherwise the writer reads the log as if it were missing.
-/// Layout (little-endian): `OWST`, u32 version 1, u64 end position, 32-byte head hash, u64 id count, then per id
-/// 33 bytes of key (32 id bytes zero-padded, length) and u64 position, u64 content hash; u64 stream count, then
+/// Layout (little-endian): `OWST`, u32 version 3, u64 end position, 32-byte head hash, u64 id count, then per id
+/// its u64 fingerprint (`IDTable.fingerprint`) and u64 position; u64 stream count, then
 /// per stream u16 name length, the name, u64 version; finally a CRC-32C of everything before it.
 enum WriterState {
     static let fileName = "writer.state"
     private static let magic = Array("OWST".utf8)
-    private static let version: UInt32 = 1
+    private static let version: UInt32 = 3
 
     static func save(_ directory: String, end: UInt64, hash: Digest32, ids: IDTable, streams: [String: UInt64])
         throws(LogError)
     {
         var out = magic
-        out.reserveCapacity(64 + ids.count * 49 + streams.count * 32)
+        out.reserveCapacity(64 + ids.count * 16 + streams.count * 32)
         append(version, to: &out)
         append(end, to: &out)
         out.append(contentsOf: hash.bytes)
         append(UInt64(ids.count), to: &out)
-        ids.forEach { key, entry in
-            withUnsafeBytes(of: key) { raw in out.append(contentsOf: raw.prefix(32)) }
-            out.append(key.count)
-            append(entry.position, to: &out)
-            append(entry.hash, to: &out)
+        ids.forEach { fingerprint, position in
+            append(fingerprint, to: &out)
+            append(position, to: &out)
         }
         append(UInt64(streams.count), to: &out)
         for (name, version) in streams {
@@ -55,16 +53,11 @@ enum WriterState {
                 defer { offset += 8 }
                 return UInt64(littleEndian: body.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             }
-            guard let idCount = u64(), idCount <= UInt64(body.count / 49) else { return nil }
+            guard let idCount = u64(), idCount <= UInt64(body.count / 16), idCount <= end else { return nil }
             var ids = IDTable(capacity: Int(idCount))
             for _ in 0..<idCount {
-                guard offset + 49 <= body.count else { return nil }
-                let count = Int(body[offset + 32])
-                guard count > 0, count <= RecordDraft.maxIDLength else { return nil }
-                let key = IDKey(UnsafeRawBufferPointer(rebasing: body[offset..<offset + count]))
-                offset += 33
-                guard let position = u64(), let contentHash = u64() else { return nil }
-                ids.set(key, IDEntry(position: position, hash: contentHash))
+                guard let fingerprint = u64(), fingerprint != 0, let position = u64(), position < end else { return nil }
+                ids.insert(fingerprint, position)
             }
             guard let streamCount = u64() else { return nil }
             var streams: [String: UInt64] = [:]

@@ -248,6 +248,67 @@ func groupCommitBenchmark(appenders: Int) {
     }
 }
 
+/// The same with `appenders` tasks using the log's async `append` (as a server's request handlers would): the
+/// tasks suspend instead of blocking threads, and the log's committer thread writes and syncs each group.
+func groupCommitTasksBenchmark(appenders: Int) {
+    let box = Holder<GroupState>()
+    let perTask = max(Size.groupMinimum / appenders, 100)
+    Benchmark(
+        "GroupCommit.tasks.\(appenders)",
+        configuration: .init(
+            metrics: [.wallClock, .cpuTotal, .threads, .writeSyscalls] + memoryMetrics
+                + [Metric.recordsPerSecond, Metric.appendLatency, Metric.recordsPerFsync],
+            timeUnits: .milliseconds, warmupIterations: 1, scalingFactor: .one,
+            maxDuration: .seconds(30), maxIterations: 8)
+    ) { benchmark async throws in
+        let state = box.value!
+        let log = state.log
+        var work: [[RecordDraft]] = []
+        for _ in 0..<appenders {
+            state.seed += 1
+            work.append(Workload.drafts(perTask, seed: state.seed))
+        }
+        let batchesBefore = try log.stats().batches
+        let start = nowNanos()
+        benchmark.startMeasurement()
+        let latencies = try await withThrowingTaskGroup(of: [UInt64].self) { group in
+            for drafts in work {
+                group.addTask {
+                    var nanos: [UInt64] = []
+                    nanos.reserveCapacity(drafts.count)
+                    for draft in drafts {
+                        let t0 = nowNanos()
+                        _ = try await log.append([draft])
+                        nanos.append(nowNanos() - t0)
+                    }
+                    return nanos
+                }
+            }
+            var all: [[UInt64]] = []
+            for try await part in group { all.append(part) }
+            return all
+        }
+        benchmark.stopMeasurement()
+        let elapsed = nowNanos() - start
+        let total = appenders * perTask
+        benchmark.measurement(Metric.recordsPerSecond, rate(total, elapsed))
+        for part in latencies {
+            for n in part { benchmark.measurement(Metric.appendLatency, Int(n / 1_000)) }
+        }
+        let batches = try log.stats().batches - batchesBefore
+        benchmark.measurement(Metric.recordsPerFsync, total * 100 / max(batches, 1))
+    } setup: {
+        box.value = try GroupState()
+    } teardown: {
+        if let state = box.value {
+            try state.log.close()
+            Scratch.remove(state.dir)
+        }
+        box.value = nil
+        Scratch.removeAll()
+    }
+}
+
 struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
@@ -324,5 +385,6 @@ let benchmarks: @Sendable () -> Void = {
     bulkAppendBenchmark("LogAppend.bulkImport", durability: .none, bulkImport: true)
     alwaysBenchmark()
     for n in [1, 8, 32] { groupCommitBenchmark(appenders: n) }
+    for n in [1, 32] { groupCommitTasksBenchmark(appenders: n) }
     readBenchmark()
 }
