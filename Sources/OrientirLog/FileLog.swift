@@ -285,7 +285,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
             return
         }
         var ids = IDTable(capacity: Int(endPosition))
-        var streams: [String: UInt64] = [:]
+        var streams = StreamTable()
         defer { tables.ids = ids; tables.streams = streams }
         do {
             try readUnlocked(.all, segments: segments.map { ($0, $0.size) }) { record in
@@ -528,6 +528,12 @@ public final class FileLog: EventStore, @unchecked Sendable {
         return results
     }
 
+    @inline(__always)
+    fileprivate static func isWellFormed(_ draft: RecordDraft) -> Bool {
+        !draft.id.isEmpty && draft.id.count <= RecordDraft.maxIDLength && !draft.stream.isEmpty
+            && draft.stream.utf8.count <= 255 && draft.payload.count <= BatchHeader.maxPayloadLength / 2
+    }
+
     fileprivate static func check(_ draft: RecordDraft) -> LogError? {
         if draft.id.isEmpty || draft.id.count > RecordDraft.maxIDLength {
             return LogError(.invalidArgument, "an id must have 1 to \(RecordDraft.maxIDLength) bytes")
@@ -576,15 +582,14 @@ public final class FileLog: EventStore, @unchecked Sendable {
             for i in start..<stop {
                 let (r, d) = accepted[i]
                 requests[Int(r)].withUnsafeBufferPointer { drafts in
-                    let draft = drafts[Int(d)]
-                    draft.id.withUnsafeBytes { id in
-                        var stream = draft.stream
-                        stream.withUTF8 { name in
-                            draft.contentKey.withUnsafeBytes { key in
-                                draft.payload.withUnsafeBytes { payload in
+                    let draft = drafts.baseAddress! + Int(d)  // borrowed in place: no copy, no retains
+                    draft.pointee.id.withUnsafeBytes { id in
+                        Self.withUTF8(draft.pointee.stream) { name in
+                            draft.pointee.contentKey.withUnsafeBytes { key in
+                                draft.pointee.payload.withUnsafeBytes { payload in
                                     builder.add(
                                         recordedAt: recordedAt, streamVersion: versions[i], id: id,
-                                        stream: UnsafeRawBufferPointer(name), contentKey: key, payload: payload)
+                                        stream: name, contentKey: key, payload: payload)
                                 }
                             }
                         }
@@ -611,6 +616,14 @@ public final class FileLog: EventStore, @unchecked Sendable {
         endPosition = position
         lastHash = previous
         lastRecordedAt = recordedAt
+    }
+
+    /// The UTF-8 bytes of `text`, without a copy when it is stored contiguously (as native strings are).
+    @inline(__always)
+    private static func withUTF8<T>(_ text: String, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+        if let result = text.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) { return result }
+        var copy = text
+        return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
 
     /// Seals the active segment (synced, indexes written) and starts the next one.
@@ -964,12 +977,13 @@ extension String {
 /// of a commit. A commit works on it as one value: no dynamic exclusivity check per record.
 struct WriterTables {
     var ids = IDTable()
-    var streams: [String: UInt64] = [:]
+    var streams = StreamTable()
     /// The accepted drafts of the commit being judged, by (request, index): not copied, since a draft holds four
     /// buffers to retain and release; and their stream versions.
     private(set) var accepted: [(Int32, Int32)] = []
     private(set) var acceptedVersions: [UInt64] = []
     private var fingerprints: [UInt64] = []
+    private var streamHashes: [UInt64] = []
     private var touchSink: UInt64 = 0
 
     /// Judges each request alone against the tables and the requests before it, updating `ids` and `streams`
@@ -992,65 +1006,56 @@ struct WriterTables {
             let firstIndex = accepted.count
             var failure: LogError?
             fingerprints.removeAll(keepingCapacity: true)
-            for draft in drafts { fingerprints.append(IDTable.fingerprint(draft.id)) }
-            if drafts.count > 8 { touchSink ^= fingerprints.withUnsafeBufferPointer { ids.touch($0) } }
-            for (i, draft) in drafts.enumerated() {
-                if let error = FileLog.check(draft) { failure = error; break }
-                let fingerprint = fingerprints[i]
-                let nextPosition = endPosition + UInt64(accepted.count)
-                var lookupError: LogError?
-                let earlier = ids.insertUnlessConfirmed(fingerprint, nextPosition) { position in
-                    if position >= endPosition {  // earlier in this group
-                        let (pr, pi) = accepted[Int(position - endPosition)]
-                        return requests[Int(pr)][Int(pi)].id == draft.id
-                    }
-                    var same = false
-                    do throws(LogError) { try stored(position) { same = $0.id == draft.id } } catch {
-                        lookupError = error
-                        return true
-                    }
-                    return same
-                }
-                if let lookupError { failure = lookupError; break }
-                if let earlier {
-                    // A repeat of the id: the same content makes it a no-op, other content a conflict.
-                    var same = false
-                    if earlier >= endPosition {
-                        let (pr, pi) = accepted[Int(earlier - endPosition)]
-                        same = Self.sameContent(requests[Int(pr)][Int(pi)].contentKey, requests[Int(pr)][Int(pi)].payload, draft)
-                    } else {
-                        do throws(LogError) { try stored(earlier) { same = Self.sameContent($0.contentKey, $0.payload, draft) } } catch {
-                            failure = error
-                            break
+            streamHashes.removeAll(keepingCapacity: true)
+            for draft in drafts {
+                fingerprints.append(IDTable.fingerprint(draft.id))
+                streamHashes.append(StreamTable.hash(draft.stream))
+            }
+            if drafts.count > 8 {
+                touchSink ^= fingerprints.withUnsafeBufferPointer { ids.touch($0) }
+                touchSink ^= streamHashes.withUnsafeBufferPointer { streams.touch($0) }
+            }
+            drafts.withUnsafeBufferPointer { drafts in
+                for i in drafts.indices {
+                    let draft = drafts.baseAddress! + i  // borrowed in place: no copy
+                    if !FileLog.isWellFormed(draft.pointee) { failure = FileLog.check(draft.pointee); break }
+                    let fingerprint = fingerprints[i]
+                    let nextPosition = endPosition + UInt64(accepted.count)
+                    if !ids.insertIfNew(fingerprint, nextPosition) {
+                        // The fingerprint is known: a repeat of the id, or another id that shares it.
+                        switch repeatOutcome(of: draft.pointee, fingerprint, at: nextPosition, requests, endPosition, stored) {
+                        case .success(let earlier?): outcomes.append(.duplicate(position: earlier)); continue
+                        case .success(nil): break  // a new id after all: stored under the shared fingerprint
+                        case .failure(let error): failure = error
                         }
+                        if failure != nil { break }
                     }
-                    guard same else {
-                        failure = FileLog.idConflict(draft, stored: earlier >= endPosition ? nil : earlier)
-                        break
+                    undo.ids.append((fingerprint, nextPosition))
+                    let streamHash = streamHashes[i]
+                    let slot = streams.slot(of: draft.pointee.stream, hash: streamHash)
+                    let current = slot.map { streams.version(at: $0) }
+                    switch draft.pointee.expectedVersion {
+                    case .any: break
+                    case .noStream where current == nil: break
+                    case .exactly(let v) where current == v: break
+                    default:
+                        failure = LogError(
+                            .versionConflict,
+                            "stream \(draft.pointee.stream) is at version \(current.map(String.init) ?? "none (no events)"), "
+                                + "expected \(FileLog.describe(draft.pointee.expectedVersion)); nothing was written")
                     }
-                    outcomes.append(.duplicate(position: earlier))
-                    continue
+                    if failure != nil { break }
+                    let version = current.map { $0 + 1 } ?? 0
+                    undo.streams.append((draft.pointee.stream, current))
+                    if let slot {
+                        streams.setVersion(version, at: slot)
+                    } else {
+                        streams.set(draft.pointee.stream, hash: streamHash, version: version)
+                    }
+                    accepted.append((Int32(r), Int32(i)))
+                    acceptedVersions.append(version)
+                    outcomes.append(.appended(position: nextPosition, streamVersion: version))
                 }
-                undo.ids.append((fingerprint, nextPosition))
-                let slot = streams.index(forKey: draft.stream)
-                let current = slot.map { streams.values[$0] }
-                switch draft.expectedVersion {
-                case .any: break
-                case .noStream where current == nil: break
-                case .exactly(let v) where current == v: break
-                default:
-                    failure = LogError(
-                        .versionConflict,
-                        "stream \(draft.stream) is at version \(current.map(String.init) ?? "none (no events)"), "
-                            + "expected \(FileLog.describe(draft.expectedVersion)); nothing was written")
-                }
-                if failure != nil { break }
-                let version = current.map { $0 + 1 } ?? 0
-                undo.streams.append((draft.stream, current))
-                if let slot { streams.values[slot] = version } else { streams[draft.stream] = version }
-                accepted.append((Int32(r), Int32(i)))
-                acceptedVersions.append(version)
-                outcomes.append(.appended(position: nextPosition, streamVersion: version))
             }
             if let failure {
                 undo.revert(&self)
@@ -1064,6 +1069,41 @@ struct WriterTables {
             results.append(.success(outcomes))
         }
         return (results, groupUndo)
+    }
+
+    /// For a draft whose id fingerprint is in the table: the position of the same id with the same content
+    /// (a repeat: no-op), nil when no entry under the fingerprint has this id (then `position` is stored for it),
+    /// or the conflict when the id is stored with other content.
+    private mutating func repeatOutcome(
+        of draft: RecordDraft, _ fingerprint: UInt64, at position: UInt64, _ requests: [[RecordDraft]],
+        _ endPosition: UInt64, _ stored: (UInt64, (LogRecord) -> Void) throws(LogError) -> Void
+    ) -> Result<UInt64?, LogError> {
+        var lookupError: LogError?
+        let accepted = self.accepted
+        let earlier = ids.insertUnlessConfirmed(fingerprint, position) { candidate in
+            if candidate >= endPosition {  // earlier in this group
+                let (pr, pi) = accepted[Int(candidate - endPosition)]
+                return requests[Int(pr)][Int(pi)].id == draft.id
+            }
+            var same = false
+            do throws(LogError) { try stored(candidate) { same = $0.id == draft.id } } catch {
+                lookupError = error
+                return true
+            }
+            return same
+        }
+        if let lookupError { return .failure(lookupError) }
+        guard let earlier else { return .success(nil) }
+        var same = false
+        if earlier >= endPosition {
+            let (pr, pi) = accepted[Int(earlier - endPosition)]
+            same = Self.sameContent(requests[Int(pr)][Int(pi)].contentKey, requests[Int(pr)][Int(pi)].payload, draft)
+        } else {
+            do throws(LogError) { try stored(earlier) { same = Self.sameContent($0.contentKey, $0.payload, draft) } } catch {
+                return .failure(error)
+            }
+        }
+        return same ? .success(earlier) : .failure(FileLog.idConflict(draft, stored: earlier >= endPosition ? nil : earlier))
     }
 
     /// Whether a draft repeats content stored with `contentKey` and `payload` (the content key decides when set:

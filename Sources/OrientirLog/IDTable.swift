@@ -107,6 +107,23 @@ struct IDTable {
         return nil
     }
 
+    /// Stores `position` under `fingerprint` and returns true when no entry has that fingerprint yet; otherwise
+    /// stores nothing and returns false (the caller then confirms with `insertUnlessConfirmed`). The common
+    /// path of an append: one probe, no closure.
+    @inline(__always)
+    mutating func insertIfNew(_ fingerprint: UInt64, _ position: UInt64) -> Bool {
+        reserve(count + 1)
+        let table = storage.slots, mask = storage.mask
+        var slot = Self.home(fingerprint, mask)
+        while table[slot].fingerprint != 0 {
+            if table[slot].fingerprint == fingerprint { return false }
+            slot = (slot + 1) & mask
+        }
+        table[slot] = Slot(fingerprint: fingerprint, position: position)
+        count += 1
+        return true
+    }
+
     /// Stores `position` under `fingerprint` (for ids known to be new, as when reading the log).
     mutating func insert(_ fingerprint: UInt64, _ position: UInt64) {
         _ = insertUnlessConfirmed(fingerprint, position) { _ in false }

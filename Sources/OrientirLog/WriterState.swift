@@ -11,7 +11,7 @@ enum WriterState {
     private static let magic = Array("OWST".utf8)
     private static let version: UInt32 = 3
 
-    static func save(_ directory: String, end: UInt64, hash: Digest32, ids: IDTable, streams: [String: UInt64])
+    static func save(_ directory: String, end: UInt64, hash: Digest32, ids: IDTable, streams: StreamTable)
         throws(LogError)
     {
         var out = magic
@@ -20,12 +20,19 @@ enum WriterState {
         append(end, to: &out)
         out.append(contentsOf: hash.bytes)
         append(UInt64(ids.count), to: &out)
-        ids.forEach { fingerprint, position in
-            append(fingerprint, to: &out)
-            append(position, to: &out)
+        // The id entries straight into place: a million of them is 16 MB.
+        let idStart = out.count
+        out.append(contentsOf: repeatElement(0, count: ids.count * 16))
+        out.withUnsafeMutableBytes { raw in
+            var offset = idStart
+            ids.forEach { fingerprint, position in
+                raw.storeBytes(of: fingerprint.littleEndian, toByteOffset: offset, as: UInt64.self)
+                raw.storeBytes(of: position.littleEndian, toByteOffset: offset + 8, as: UInt64.self)
+                offset += 16
+            }
         }
         append(UInt64(streams.count), to: &out)
-        for (name, version) in streams {
+        streams.forEach { name, version in
             let bytes = Array(name.utf8)
             append(UInt16(bytes.count), to: &out)
             out.append(contentsOf: bytes)
@@ -36,11 +43,11 @@ enum WriterState {
     }
 
     /// The saved tables if the file checks out and was saved at `end` with `hash`; nil otherwise.
-    static func load(_ directory: String, end: UInt64, hash: Digest32) -> (IDTable, [String: UInt64])? {
+    static func load(_ directory: String, end: UInt64, hash: Digest32) -> (IDTable, StreamTable)? {
         guard let bytes = try? FileIO.readFile(directory + "/" + fileName), bytes.count > 60,
             bytes.prefix(4).elementsEqual(magic)
         else { return nil }
-        return bytes.withUnsafeBytes { raw -> (IDTable, [String: UInt64])? in
+        return bytes.withUnsafeBytes { raw -> (IDTable, StreamTable)? in
             let body = UnsafeRawBufferPointer(rebasing: raw[0..<raw.count - 4])
             guard CRC32C.checksum(body) == raw.loadUnaligned(fromByteOffset: raw.count - 4, as: UInt32.self).littleEndian,
                 raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self).littleEndian == version,
@@ -60,8 +67,7 @@ enum WriterState {
                 ids.insert(fingerprint, position)
             }
             guard let streamCount = u64() else { return nil }
-            var streams: [String: UInt64] = [:]
-            streams.reserveCapacity(Int(min(streamCount, UInt64(body.count))))
+            var streams = StreamTable(capacity: Int(min(streamCount, UInt64(body.count))))
             for _ in 0..<streamCount {
                 guard offset + 2 <= body.count else { return nil }
                 let length = Int(UInt16(littleEndian: body.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))

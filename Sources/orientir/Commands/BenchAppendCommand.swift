@@ -39,32 +39,30 @@ struct BenchAppendCommand: ParsableCommand {
 
     func run() throws {
         let log = try FileLog(directory: try storeOptions.directory(), options: .init(durability: durability))
-        // Payloads and streams are made before the clock starts: this measures the log, not their making.
+        // Every append is made before the clock starts: this measures the log, not the making of drafts.
         let pool = (0..<4096).map { Self.draft($0, size: size) }
         let perAppender = records
+        let work: [[(first: Int, drafts: [RecordDraft])]] = (0..<appenders).map { a in
+            stride(from: start + a * perAppender, to: start + (a + 1) * perAppender, by: batch).map { n in
+                let end = min(n + batch, start + (a + 1) * perAppender)
+                return (n, (n..<end).map { k in
+                    var draft = pool[k & 4095]
+                    draft.id = Self.id(k)
+                    return draft
+                })
+            }
+        }
         let lock = NSLock()
         nonisolated(unsafe) var failure: Error?
-        let done = DispatchGroup()
         let started = DispatchTime.now().uptimeNanoseconds
         if tasks {
             let finished = DispatchSemaphore(value: 0)
-            Task { [start, batch, appenders] in
+            Task {
                 do {
                     try await withThrowingTaskGroup(of: Void.self) { group in
-                        for a in 0..<appenders {
+                        for appends in work {
                             group.addTask {
-                                var n = start + a * perAppender
-                                let end = n + perAppender
-                                while n < end {
-                                    let count = min(batch, end - n)
-                                    let drafts = (n..<n + count).map { k in
-                                        var draft = pool[k & 4095]
-                                        draft.id = Self.id(k)
-                                        return draft
-                                    }
-                                    _ = try await log.append(drafts)
-                                    n += count
-                                }
+                                for append in appends { _ = try await log.append(append.drafts) }
                             }
                         }
                         try await group.waitForAll()
@@ -75,41 +73,29 @@ struct BenchAppendCommand: ParsableCommand {
                 finished.signal()
             }
             finished.wait()
-        }
-        for a in 0..<(tasks ? 0 : appenders) {
-            done.enter()
-            let thread = Thread { [start, batch, printAcks] in
-                defer { done.leave() }
-                var n = start + a * perAppender
-                let end = n + perAppender
-                var drafts: [RecordDraft] = []
-                drafts.reserveCapacity(batch)
-                while n < end {
-                    let count = min(batch, end - n)
-                    drafts.removeAll(keepingCapacity: true)
-                    for k in n..<n + count {
-                        var draft = pool[k & 4095]
-                        draft.id = Self.id(k)
-                        drafts.append(draft)
+        } else {
+            let done = DispatchGroup()
+            for appends in work {
+                done.enter()
+                let thread = Thread { [printAcks] in
+                    defer { done.leave() }
+                    for append in appends {
+                        do {
+                            _ = try log.append(append.drafts)
+                        } catch {
+                            lock.withLock { failure = error }
+                            return
+                        }
+                        if printAcks {
+                            let text = (append.first..<append.first + append.drafts.count).map { "acked \($0)\n" }.joined()
+                            lock.withLock { _ = text.withCString { write(1, $0, strlen($0)) } }
+                        }
                     }
-                    do {
-                        _ = try log.append(drafts)
-                    } catch {
-                        lock.lock(); failure = error; lock.unlock()
-                        return
-                    }
-                    if printAcks {
-                        let text = (n..<n + count).map { "acked \($0)\n" }.joined()
-                        lock.lock()
-                        _ = text.withCString { write(1, $0, strlen($0)) }
-                        lock.unlock()
-                    }
-                    n += count
                 }
+                thread.start()
             }
-            thread.start()
+            done.wait()
         }
-        done.wait()
         if let failure { throw failure }
         try log.close()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
