@@ -39,19 +39,24 @@ struct BenchAppendCommand: ParsableCommand {
 
     func run() throws {
         let log = try FileLog(directory: try storeOptions.directory(), options: .init(durability: durability))
-        // Every append is made before the clock starts: this measures the log, not the making of drafts.
+        // Every append is made before the clock starts (this measures the log, not the making of drafts), except
+        // for crash tests (`--print-acks`), which need the first acknowledgements at once.
         let pool = (0..<4096).map { Self.draft($0, size: size) }
         let perAppender = records
-        let work: [[(first: Int, drafts: [RecordDraft])]] = (0..<appenders).map { a in
-            stride(from: start + a * perAppender, to: start + (a + 1) * perAppender, by: batch).map { n in
-                let end = min(n + batch, start + (a + 1) * perAppender)
-                return (n, (n..<end).map { k in
-                    var draft = pool[k & 4095]
-                    draft.id = Self.id(k)
-                    return draft
-                })
+        let appendsEach = (perAppender + batch - 1) / batch
+        let plan: @Sendable (Int, Int) -> (first: Int, count: Int) = { [start, batch] a, j in
+            let first = start + a * perAppender + j * batch
+            return (first, min(batch, start + (a + 1) * perAppender - first))
+        }
+        let make: @Sendable ((first: Int, count: Int)) -> [RecordDraft] = { plan in
+            (plan.first..<plan.first + plan.count).map { k in
+                var draft = pool[k & 4095]
+                draft.id = Self.id(k)
+                return draft
             }
         }
+        let prebuilt: [[[RecordDraft]]]? =
+            printAcks ? nil : (0..<appenders).map { a in (0..<appendsEach).map { make(plan(a, $0)) } }
         let lock = NSLock()
         nonisolated(unsafe) var failure: Error?
         let started = DispatchTime.now().uptimeNanoseconds
@@ -60,9 +65,9 @@ struct BenchAppendCommand: ParsableCommand {
             Task {
                 do {
                     try await withThrowingTaskGroup(of: Void.self) { group in
-                        for appends in work {
+                        for a in 0..<appenders {
                             group.addTask {
-                                for append in appends { _ = try await log.append(append.drafts) }
+                                for j in 0..<appendsEach { _ = try await log.append(prebuilt?[a][j] ?? make(plan(a, j))) }
                             }
                         }
                         try await group.waitForAll()
@@ -75,19 +80,20 @@ struct BenchAppendCommand: ParsableCommand {
             finished.wait()
         } else {
             let done = DispatchGroup()
-            for appends in work {
+            for a in 0..<appenders {
                 done.enter()
                 let thread = Thread { [printAcks] in
                     defer { done.leave() }
-                    for append in appends {
+                    for j in 0..<appendsEach {
+                        let plan = plan(a, j)
                         do {
-                            _ = try log.append(append.drafts)
+                            _ = try log.append(prebuilt?[a][j] ?? make(plan))
                         } catch {
                             lock.withLock { failure = error }
                             return
                         }
                         if printAcks {
-                            let text = (append.first..<append.first + append.drafts.count).map { "acked \($0)\n" }.joined()
+                            let text = (plan.first..<plan.first + plan.count).map { "acked \($0)\n" }.joined()
                             lock.withLock { _ = text.withCString { write(1, $0, strlen($0)) } }
                         }
                     }
