@@ -1,5 +1,19 @@
-/// CRC-32C (Castagnoli), the checksum of every batch; slicing-by-8 in software.
+import CCRC32C
+
+/// CRC-32C (Castagnoli), the checksum of every batch: the processor's CRC-32C instruction where it has one
+/// (x86-64 SSE4.2, ARMv8 CRC; about 8 bytes a cycle), else slicing-by-8 in software. Both give the same values.
 enum CRC32C {
+    /// Whether `update` uses the processor's instruction.
+    static let usesHardware = orientir_crc32c_hardware_available() == 1
+
+    /// Continues `crc` (0 to start) over `bytes`.
+    @inline(__always)
+    static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        guard let base = bytes.baseAddress else { return crc }
+        if usesHardware { return ~orientir_crc32c_hardware(~crc, base, bytes.count) }
+        return software(crc, bytes)
+    }
+
     private static let table: [UInt32] = {
         var table = [UInt32](repeating: 0, count: 8 * 256)
         for i in 0..<256 {
@@ -17,8 +31,8 @@ enum CRC32C {
         return table
     }()
 
-    /// Continues `crc` (0 to start) over `bytes`.
-    static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    /// The table-driven CRC-32C: the fallback, and the reference the tests hold the instruction to.
+    static func software(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
         guard let base = bytes.baseAddress else { return crc }
         var crc = ~crc
         var index = 0

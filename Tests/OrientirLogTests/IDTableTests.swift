@@ -55,3 +55,24 @@ final class IDTableTests: XCTestCase {
         XCTAssertNotEqual(IDTable.fingerprint([1]), IDTable.fingerprint([1, 0]))
     }
 }
+
+/// The processor's CRC-32C instruction and the table-driven code give the same checksums, and both give the
+/// standard check value.
+final class CRC32CTests: XCTestCase {
+    func testInstructionAndTableAgree() {
+        let check = Array("123456789".utf8)
+        XCTAssertEqual(check.withUnsafeBytes { CRC32C.software(0, $0) }, 0xE306_9283)  // the CRC-32C check value
+        XCTAssertEqual(CRC32C.checksum(check), 0xE306_9283)
+        var generator = SystemRandomNumberGenerator()
+        for length in [0, 1, 7, 8, 9, 63, 64, 65, 1000, 4099] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            bytes.withUnsafeBytes { raw in
+                XCTAssertEqual(CRC32C.update(0, raw), CRC32C.software(0, raw), "length \(length)")
+                // Continuing over two parts equals one pass over the whole.
+                let cut = length / 3
+                let head = CRC32C.update(0, UnsafeRawBufferPointer(rebasing: raw[0..<cut]))
+                XCTAssertEqual(CRC32C.update(head, UnsafeRawBufferPointer(rebasing: raw[cut...])), CRC32C.software(0, raw))
+            }
+        }
+    }
+}
