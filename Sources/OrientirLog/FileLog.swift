@@ -89,6 +89,10 @@ public final class FileLog: EventStore, @unchecked Sendable {
     /// Reused by every commit (under `state`): no per-append buffers.
     private var builder: BatchBuilder
     private var output: [UInt8] = []
+    /// Seals and writes the batches of appends that need no sync, beside the appender (see `BatchSealer`); made
+    /// on first use. While it works it owns `segments` and `lastHash`: everyone else calls `settle()` first.
+    private var sealer: BatchSealer?
+    private var sealOutput: [UInt8] = []  // the sealer's own
 
     /// Guards the fields above; held by the committing leader for the whole of a commit.
     private let state = Lock()
@@ -148,6 +152,10 @@ public final class FileLog: EventStore, @unchecked Sendable {
         try state.withLock { () throws(LogError) in
             guard !closed else { return }
             closed = true
+            if let sealer {
+                defer { sealer.stop() }
+                try sealer.drain()
+            }
             if options.writable, let active = segments.last {
                 try FileIO.sync(active.fd, active.path)
                 try FileIO.syncDirectory(directory)
@@ -516,6 +524,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
     private func commit(_ requests: [[RecordDraft]], sync: Bool) -> [Result<[AppendOutcome], LogError>] {
         guard !closed else { return requests.map { _ in .failure(LogError(.invalidArgument, "the store is closed")) } }
         var (results, undo) = tables.judge(requests, endPosition: endPosition) { position, body throws(LogError) in
+            try settle()
             try lookupCache.withRecord(at: position, in: segments, body)
         }
         if tables.accepted.isEmpty { return results }
@@ -565,10 +574,15 @@ public final class FileLog: EventStore, @unchecked Sendable {
     }
 
     /// Encodes, writes and (if asked) syncs the accepted records of `requests`, then makes them visible.
+    ///
+    /// Without a sync the batches go to the sealer, and the call returns once they are laid out; a failure to
+    /// write them shows at the next append, read or `close()`.
     private func write(
         _ requests: [[RecordDraft]], accepted: [(Int32, Int32)], versions: [UInt64], sync: Bool
     ) throws(LogError) {
-        if let active = segments.last, active.size >= options.segmentBytes { try roll() }
+        if !sync { return try handOver(requests, accepted: accepted, versions: versions) }
+        try settle()
+        if let active = segments.last, active.size >= options.segmentBytes { try roll(at: endPosition) }
         let active = segments[segments.count - 1]
         let recordedAt = max(options.clock(), lastRecordedAt)
         output.removeAll(keepingCapacity: true)
@@ -579,23 +593,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
         while start < accepted.count {
             let stop = min(start + options.maxBatchRecords, accepted.count)
             builder.reset()
-            for i in start..<stop {
-                let (r, d) = accepted[i]
-                requests[Int(r)].withUnsafeBufferPointer { drafts in
-                    let draft = drafts.baseAddress! + Int(d)  // borrowed in place: no copy, no retains
-                    draft.pointee.id.withUnsafeBytes { id in
-                        Self.withUTF8(draft.pointee.stream) { name in
-                            draft.pointee.contentKey.withUnsafeBytes { key in
-                                draft.pointee.payload.withUnsafeBytes { payload in
-                                    builder.add(
-                                        recordedAt: recordedAt, streamVersion: versions[i], id: id,
-                                        stream: name, contentKey: key, payload: payload)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            Self.layOut(&builder, requests, accepted[start..<stop], versions, recordedAt)
             let offset = active.size + output.count
             let header = builder.seal(firstPosition: position, previousHash: previous, into: &output)
             headers.append((header, offset))
@@ -605,8 +603,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
         }
         do throws(LogError) {
             try FileIO.writeAll(active.fd, output, at: active.size, active.path)
-            if sync { try FileIO.sync(active.fd, active.path) }
-
+            try FileIO.sync(active.fd, active.path)
         } catch {
             try? FileIO.truncate(active.fd, to: active.size, active.path)
             throw error
@@ -618,6 +615,87 @@ public final class FileLog: EventStore, @unchecked Sendable {
         lastRecordedAt = recordedAt
     }
 
+    /// Lays the accepted records out in batches and hands them to the sealer.
+    private func handOver(_ requests: [[RecordDraft]], accepted: [(Int32, Int32)], versions: [UInt64]) throws(LogError) {
+        let sealer = startedSealer()
+        if let failure = sealer.failure { throw failure }
+        let recordedAt = max(options.clock(), lastRecordedAt)
+        var position = endPosition
+        var start = 0
+        while start < accepted.count {
+            let stop = min(start + options.maxBatchRecords, accepted.count)
+            var builder = sealer.takeBuilder()
+            Self.layOut(&builder, requests, accepted[start..<stop], versions, recordedAt)
+            sealer.submit(builder, firstPosition: position, startsAppend: start == 0)
+            position += UInt64(stop - start)
+            start = stop
+        }
+        endPosition = position
+        lastRecordedAt = recordedAt
+    }
+
+    /// Adds the drafts at `accepted` (by request and index) to `builder`.
+    private static func layOut(
+        _ builder: inout BatchBuilder, _ requests: [[RecordDraft]], _ accepted: ArraySlice<(Int32, Int32)>,
+        _ versions: [UInt64], _ recordedAt: Int64
+    ) {
+        for i in accepted.indices {
+            let (r, d) = accepted[i]
+            requests[Int(r)].withUnsafeBufferPointer { drafts in
+                let draft = drafts.baseAddress! + Int(d)  // borrowed in place: no copy, no retains
+                draft.pointee.id.withUnsafeBytes { id in
+                    withUTF8(draft.pointee.stream) { name in
+                        draft.pointee.contentKey.withUnsafeBytes { key in
+                            draft.pointee.payload.withUnsafeBytes { payload in
+                                builder.add(
+                                    recordedAt: recordedAt, streamVersion: versions[i], id: id,
+                                    stream: name, contentKey: key, payload: payload)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The sealer, started on first use (under the state lock).
+    private func startedSealer() -> BatchSealer {
+        if let sealer { return sealer }
+        let options = self.options
+        let made = BatchSealer(
+            makeBuilder: { BatchBuilder(compress: options.compress, compressionLevel: options.compressionLevel) },
+            // Unowned: `close()` (also from deinit) drains the sealer and stops it before the log goes away.
+            seal: { [unowned(unsafe) self] (builder: inout BatchBuilder, firstPosition: UInt64, startsAppend: Bool) throws(LogError) in
+                try self.sealAndWrite(&builder, firstPosition: firstPosition, startsAppend: startsAppend)
+            })
+        sealer = made
+        return made
+    }
+
+    /// Seals one laid-out batch onto the chain and writes it (on the sealer's thread). Segments roll only
+    /// between appends, as when the appender writes an append itself.
+    private func sealAndWrite(_ builder: inout BatchBuilder, firstPosition: UInt64, startsAppend: Bool) throws(LogError) {
+        if startsAppend, let active = segments.last, active.size >= options.segmentBytes { try roll(at: firstPosition) }
+        let active = segments[segments.count - 1]
+        sealOutput.removeAll(keepingCapacity: true)
+        let header = builder.seal(firstPosition: firstPosition, previousHash: lastHash, into: &sealOutput)
+        do throws(LogError) {
+            try FileIO.writeAll(active.fd, sealOutput, at: active.size, active.path)
+        } catch {
+            try? FileIO.truncate(active.fd, to: active.size, active.path)
+            throw error
+        }
+        active.noteBatch(header, at: active.size)
+        active.size += sealOutput.count
+        lastHash = header.hash
+    }
+
+    /// Waits until every batch handed to the sealer is written, so that `segments` and `lastHash` are the
+    /// log's own again (under the state lock); throws what stopped the sealer, if anything did.
+    private func settle() throws(LogError) {
+        try sealer?.drain()
+    }
+
     /// The UTF-8 bytes of `text`, without a copy when it is stored contiguously (as native strings are).
     @inline(__always)
     private static func withUTF8<T>(_ text: String, _ body: (UnsafeRawBufferPointer) -> T) -> T {
@@ -626,12 +704,12 @@ public final class FileLog: EventStore, @unchecked Sendable {
         return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
 
-    /// Seals the active segment (synced, indexes written) and starts the next one.
-    private func roll() throws(LogError) {
+    /// Seals the active segment (synced, indexes written) and starts the next one at `position`.
+    private func roll(at position: UInt64) throws(LogError) {
         let active = segments[segments.count - 1]
         try FileIO.sync(active.fd, active.path)
         try active.writeIndexFiles()
-        let next = try Segment(directory: directory, firstPosition: endPosition, writable: true, create: true)
+        let next = try Segment(directory: directory, firstPosition: position, writable: true, create: true)
         try FileIO.syncDirectory(directory)
         segments.append(next)
     }
@@ -646,6 +724,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
         state.lock()
         defer { state.unlock() }
         guard !bulkActive else { throw LogError(.invalidArgument, "a bulk import is already running") }
+        try settle()
         let active = segments[segments.count - 1]
         let marker = BulkMarker(segmentPosition: active.firstPosition, segmentSize: active.size, endPosition: endPosition)
         try FileIO.sync(active.fd, active.path)
@@ -661,6 +740,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
             throw error
         }
         do {
+            try settle()
             for segment in segments where segment.firstPosition >= marker.segmentPosition {
                 try FileIO.sync(segment.fd, segment.path)
             }
@@ -688,6 +768,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
     }
 
     fileprivate func bulkRecord(at position: UInt64) throws -> LogRecord? {
+        try settle()
         var found: LogRecord?
         try readUnlocked(ReadRange(positions: position..<position + 1), segments: segments.map { ($0, $0.size) }) {
             found = $0.copy()
@@ -696,10 +777,13 @@ public final class FileLog: EventStore, @unchecked Sendable {
     }
 
     fileprivate func bulkRead(_ range: ReadRange, _ body: (RecordView) throws -> Void) throws {
+        try settle()
         try readUnlocked(range, segments: segments.map { ($0, $0.size) }, body)
     }
 
     private func rollBack(to marker: BulkMarker) throws(LogError) {
+        try? settle()  // what was handed over is written (or dropped after a failure) before the cut
+        sealer?.reset()
         try Self.truncate(directory, to: marker)
         segments = []
         tables = WriterTables()
@@ -775,7 +859,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
 
     public func read(_ range: ReadRange, _ body: (RecordView) throws -> Void) throws {
         let snapshot: [(Segment, Int)] = try state.withLock { () throws(LogError) in
-            if !options.writable { try refreshForReading() }
+            if options.writable { try settle() } else { try refreshForReading() }
             return segments.map { ($0, $0.size) }
         }
         var limited = range
@@ -848,6 +932,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
     public func head() throws(LogError) -> LogHead {
         try state.withLock { () throws(LogError) in
             if options.writable {
+                try settle()
                 return LogHead(endPosition: endPosition, hash: lastHash,
                                lastRecordedAt: lastRecordedAt == .min ? nil : lastRecordedAt)
             }
@@ -891,7 +976,8 @@ public final class FileLog: EventStore, @unchecked Sendable {
 
     /// The position of `id` by its fingerprint, confirmed against the stored record (under the state lock).
     private func storedPosition(ofID id: [UInt8]) -> UInt64? {
-        tables.ids.first(IDTable.fingerprint(id)) { position in
+        try? settle()
+        return tables.ids.first(IDTable.fingerprint(id)) { position in
             var same = false
             try? lookupCache.withRecord(at: position, in: segments) { same = $0.id == id }
             return same
@@ -907,7 +993,10 @@ public final class FileLog: EventStore, @unchecked Sendable {
 
     /// Segment files, in order, with their sizes: what `stats` and `verify` walk.
     public func segmentFiles() -> [(path: String, size: Int)] {
-        state.withLock { segments.map { ($0.path, $0.size) } }
+        state.withLock {
+            try? settle()
+            return segments.map { ($0.path, $0.size) }
+        }
     }
 }
 
