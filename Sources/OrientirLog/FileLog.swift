@@ -296,7 +296,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
         var streams = StreamTable()
         defer { tables.ids = ids; tables.streams = streams }
         do {
-            try readUnlocked(.all, segments: segments.map { ($0, $0.size) }) { record in
+            try readUnlocked(.all, segments: snapshot()) { record in
                 ids.insert(IDTable.fingerprint(record.id), record.position)
                 streams[record.streamName] = record.streamVersion
             }
@@ -770,7 +770,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
     fileprivate func bulkRecord(at position: UInt64) throws -> LogRecord? {
         try settle()
         var found: LogRecord?
-        try readUnlocked(ReadRange(positions: position..<position + 1), segments: segments.map { ($0, $0.size) }) {
+        try readUnlocked(ReadRange(positions: position..<position + 1), segments: snapshot()) {
             found = $0.copy()
         }
         return found
@@ -778,7 +778,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
 
     fileprivate func bulkRead(_ range: ReadRange, _ body: (RecordView) throws -> Void) throws {
         try settle()
-        try readUnlocked(range, segments: segments.map { ($0, $0.size) }, body)
+        try readUnlocked(range, segments: snapshot(), body)
     }
 
     private func rollBack(to marker: BulkMarker) throws(LogError) {
@@ -858,9 +858,9 @@ public final class FileLog: EventStore, @unchecked Sendable {
     // MARK: reading
 
     public func read(_ range: ReadRange, _ body: (RecordView) throws -> Void) throws {
-        let snapshot: [(Segment, Int)] = try state.withLock { () throws(LogError) in
+        let snapshot: [SegmentSnapshot] = try state.withLock { () throws(LogError) in
             if options.writable { try settle() } else { try refreshForReading() }
-            return segments.map { ($0, $0.size) }
+            return self.snapshot()
         }
         var limited = range
         if let limit = options.writable ? nil : bulkLimit {
@@ -869,20 +869,27 @@ public final class FileLog: EventStore, @unchecked Sendable {
         try readUnlocked(limited, segments: snapshot, body)
     }
 
+    /// Each segment with its size and sparse index as they are now (under the state lock, settled): a reader
+    /// works on these while the writer goes on adding to the segments.
+    private func snapshot() -> [SegmentSnapshot] {
+        segments.map { SegmentSnapshot(segment: $0, size: $0.size, index: $0.index) }
+    }
+
     /// Reads `range` from the given segments and sizes, checking each batch's CRC on the way.
     private func readUnlocked(
-        _ range: ReadRange, segments snapshot: [(Segment, Int)], _ body: (RecordView) throws -> Void
+        _ range: ReadRange, segments snapshot: [SegmentSnapshot], _ body: (RecordView) throws -> Void
     ) throws {
         var payload = BatchPayload()
         let streamBytes = range.stream.map { Array($0.utf8) }
-        for (index, (segment, size)) in snapshot.enumerated() {
-            let nextFirst = index + 1 < snapshot.count ? snapshot[index + 1].0.firstPosition : UInt64.max
+        for (number, taken) in snapshot.enumerated() {
+            let segment = taken.segment
+            let nextFirst = number + 1 < snapshot.count ? snapshot[number + 1].segment.firstPosition : UInt64.max
             if nextFirst <= range.positions.lowerBound { continue }
             if segment.firstPosition >= range.positions.upperBound { break }
-            let isLast = index == snapshot.count - 1
-            let mapped = try segment.map(upTo: size)
-            var start = segment.offset(forPosition: range.positions.lowerBound)
-            if let since = range.since { start = max(start, segment.offset(forInstant: since)) }
+            let isLast = number == snapshot.count - 1
+            let mapped = try segment.map(upTo: taken.size)
+            var start = Segment.offset(in: taken.index, forPosition: range.positions.lowerBound)
+            if let since = range.since { start = max(start, Segment.offset(in: taken.index, forInstant: since)) }
             var done = false
             var walkError: Error?
             let (_, stop) = Segment.walk(
@@ -1060,6 +1067,13 @@ extension String {
     func trimmingCharacters() -> String {
         String(self.drop(while: { $0.isWhitespace }).reversed().drop(while: { $0.isWhitespace }).reversed())
     }
+}
+
+/// A segment, its size and its sparse index, taken together under the state lock.
+struct SegmentSnapshot {
+    let segment: Segment
+    let size: Int
+    let index: [IndexEntry]
 }
 
 /// What the writer knows of the log to judge appends (every id, each stream's version), with the scratch space

@@ -80,4 +80,40 @@ final class SealerTests: XCTestCase {
         XCTAssertEqual(try log.verify().records, 510)
         try log.close()
     }
+
+    /// Reads of the writer's own log from other threads while appends go on: each read sees a gap-free prefix
+    /// that only grows, and the log verifies at the end.
+    func testReadsAlongsideAppendsSeeGrowingPrefixes() throws {
+        let dir = try makeStoreDirectory(self)
+        let log = try FileLog(directory: dir, options: .init(durability: .none, segmentBytes: 32_768, maxBatchRecords: 40))
+        let done = DispatchGroup()
+        let failures = NSLock()
+        nonisolated(unsafe) var problems: [String] = []
+        nonisolated(unsafe) var finished = false
+        for _ in 0..<2 {
+            done.enter()
+            Thread {
+                var last = 0
+                while !failures.withLock({ finished }) {
+                    do {
+                        var positions: [UInt64] = []
+                        try log.read(.all) { positions.append($0.position) }
+                        if positions != (0..<UInt64(positions.count)).map({ $0 }) || positions.count < last {
+                            failures.withLock { problems.append("a read saw \(positions.count) records after \(last), or gaps") }
+                        }
+                        last = positions.count
+                    } catch {
+                        failures.withLock { problems.append("\(error)") }
+                    }
+                }
+                done.leave()
+            }.start()
+        }
+        for n in stride(from: 0, to: 4_000, by: 80) { _ = try log.append((n..<n + 80).map { draft($0) }) }
+        failures.withLock { finished = true }
+        done.wait()
+        XCTAssertEqual(problems, [])
+        XCTAssertEqual(try log.verify().records, 4_000)
+        try log.close()
+    }
 }
