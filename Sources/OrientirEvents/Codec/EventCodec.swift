@@ -80,40 +80,7 @@ public enum EventCodec {
 
     /// Decodes an event encoded by ``encode(_:into:)``; `id` comes from the log record.
     public static func decode(_ bytes: UnsafeRawBufferPointer, id: EventID) throws(EventCodecError) -> Event {
-        var reader = BinaryReader(bytes: bytes)
-        let version = try reader.byte()
-        guard version == formatVersion else { throw EventCodecError("unknown format version \(version)") }
-        let code = try reader.byte()
-        guard Int(code) < EventType.count else { throw EventCodecError("unknown event type code \(code)") }
-        let type = EventType(validCode: code)
-        let flags = try reader.byte()
-        let schema = Int(truncatingIfNeeded: try reader.varint())
-        let epochSeconds = try reader.signed()
-        let offsetMinutes = Int(try reader.signed())
-        let timeBits = try reader.byte()
-        let fractionDigits = timeBits & 0x1F
-        guard let style = Timestamp.OffsetStyle(rawValue: timeBits >> 5), fractionDigits <= 18 else {
-            throw EventCodecError("invalid timestamp")
-        }
-        let fraction = fractionDigits > 0 ? try reader.varint() : 0
-        let occurredAt = Timestamp(
-            epochSeconds: epochSeconds, offsetMinutes: offsetMinutes, fraction: fraction,
-            fractionDigits: fractionDigits, offsetStyle: style)
-        let region = try reader.string()
-        let municipality = try reader.string()
-        let source = flags & 1 != 0 ? try reader.string() : nil
-        let data: EventData
-        if flags & 2 != 0 {
-            guard type == .personalDataRecorded else { throw EventCodecError("sealed data on \(type)") }
-            data = .sealedPersonalData(
-                SealedPersonalData(personId: try reader.string(), box: try reader.byteArray(), contentKey: try reader.byteArray()))
-        } else {
-            data = try reader.data(type)
-        }
-        guard reader.isAtEnd else { throw EventCodecError("\(bytes.count - reader.position) bytes after the event") }
-        return Event(
-            id: id, schema: schema, occurredAt: occurredAt, region: region, municipality: municipality,
-            source: source, data: data)
+        try EncodedEvent(bytes, id: id).decoded()
     }
 
     /// Decodes an event from bytes; `id` comes from the log record.
@@ -291,6 +258,11 @@ struct BinaryReader {
 
     var isAtEnd: Bool { position == bytes.count }
 
+    /// Throws unless every byte was read.
+    func expectEnd() throws(EventCodecError) {
+        guard isAtEnd else { throw EventCodecError("\(bytes.count - position) bytes after the event") }
+    }
+
     @inline(__always)
     mutating func byte() throws(EventCodecError) -> UInt8 {
         guard position < bytes.count else { throw EventCodecError("truncated") }
@@ -360,6 +332,15 @@ struct BinaryReader {
         let bits = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
         position += 8
         return Double(bitPattern: UInt64(littleEndian: bits))
+    }
+
+    @inline(__always)
+    mutating func eventID() throws(EventCodecError) -> EventID {
+        guard bytes.count - position >= 16 else { throw EventCodecError("truncated") }
+        let high = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+        let low = bytes.loadUnaligned(fromByteOffset: position + 8, as: UInt64.self)
+        position += 16
+        return EventID(high: UInt64(bigEndian: high), low: UInt64(bigEndian: low))
     }
 
     @inline(__always)
@@ -451,13 +432,7 @@ struct BinaryFieldSource: FieldSource {
     }
 
     func take(_ index: Int) -> EventID {
-        read(EventID(high: 0, low: 0)) { reader throws(EventCodecError) in
-            guard reader.bytes.count - reader.position >= 16 else { throw EventCodecError("truncated") }
-            let high = reader.bytes.loadUnaligned(fromByteOffset: reader.position, as: UInt64.self)
-            let low = reader.bytes.loadUnaligned(fromByteOffset: reader.position + 8, as: UInt64.self)
-            reader.position += 16
-            return EventID(high: UInt64(bigEndian: high), low: UInt64(bigEndian: low))
-        }
+        read(EventID(high: 0, low: 0)) { reader throws(EventCodecError) in try reader.eventID() }
     }
 
     func take(_ index: Int) -> [String] {

@@ -14,6 +14,14 @@ struct ByteBuffer {
         onHeap = false
     }
 
+    /// An empty buffer on the heap, for a long-lived owner that calls ``releaseHeap()`` when done.
+    init(heapCapacity: Int) {
+        base = UnsafeMutableRawPointer.allocate(byteCount: max(heapCapacity, 16), alignment: 16)
+        count = 0
+        capacity = max(heapCapacity, 16)
+        onHeap = true
+    }
+
     /// Runs `body` with an empty buffer backed by `scratchSize` bytes of stack memory.
     @inline(__always)
     static func withScratch<R>(size scratchSize: Int = 1024, _ body: (inout ByteBuffer) -> R) -> R {
@@ -24,8 +32,14 @@ struct ByteBuffer {
         }
     }
 
-    private mutating func releaseHeap() {
+    func releaseHeap() {
         if onHeap { base.deallocate() }
+    }
+
+    /// Forgets the bytes after the first `length`.
+    @inline(__always)
+    mutating func truncate(to length: Int) {
+        count = length
     }
 
     /// The bytes written so far (valid until the next write).
@@ -65,7 +79,15 @@ struct ByteBuffer {
     @inline(__always)
     mutating func append(_ pointer: UnsafeRawPointer, count length: Int) {
         reserve(length)
-        (base + count).copyMemory(from: pointer, byteCount: length)
+        let target = base + count
+        // Keys, names and literals are short: two overlapping words beat a call to memmove.
+        if length >= 8, length <= 16 {
+            target.storeBytes(of: pointer.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            (target + length - 8).storeBytes(
+                of: pointer.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self), as: UInt64.self)
+        } else {
+            target.copyMemory(from: pointer, byteCount: length)
+        }
         count += length
     }
 
@@ -105,20 +127,25 @@ struct ByteBuffer {
 
     private mutating func appendDecimalSlow(_ value: Int) {
         reserve(20)
-        var magnitude = value.magnitude
         if value < 0 { appendUnchecked(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
         var digits = 1
-        var probe = magnitude
-        while probe >= 10 {
-            probe /= 10
+        var bound: UInt = 10
+        while digits < 19, magnitude >= bound {  // an Int's magnitude is below 10^19
             digits += 1
+            bound &*= 10
         }
-        var index = count + digits - 1
-        while true {
-            base.storeBytes(of: UInt8(truncatingIfNeeded: 48 &+ magnitude % 10), toByteOffset: index, as: UInt8.self)
-            magnitude /= 10
-            if magnitude == 0 { break }
-            index -= 1
+        // Two digits per division, from the right.
+        var index = count + digits
+        while magnitude >= 10 {
+            let pair = magnitude % 100
+            magnitude /= 100
+            index -= 2
+            base.storeBytes(of: UInt8(truncatingIfNeeded: 48 &+ pair / 10), toByteOffset: index, as: UInt8.self)
+            base.storeBytes(of: UInt8(truncatingIfNeeded: 48 &+ pair % 10), toByteOffset: index + 1, as: UInt8.self)
+        }
+        if index > count {
+            base.storeBytes(of: UInt8(truncatingIfNeeded: 48 &+ magnitude), toByteOffset: count, as: UInt8.self)
         }
         count += digits
     }
@@ -148,26 +175,41 @@ struct ByteBuffer {
         let length = utf8.count
         reserve(length + 2)
         appendUnchecked(UInt8(ascii: "\""))
-        guard let source = utf8.baseAddress else {
-            appendUnchecked(UInt8(ascii: "\""))
-            return
-        }
-        // Copy runs of plain bytes at once; escape the rest.
-        var runStart = 0
-        var index = 0
-        while index < length {
-            let byte = source.load(fromByteOffset: index, as: UInt8.self)
-            if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+        if let source = utf8.baseAddress {
+            var index = 0
+            while index < length {
+                // Eight plain bytes at a time; from a word that may hold a byte to escape, one byte.
+                if length - index >= 8 {
+                    let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    if !Self.mayNeedEscaping(word) {
+                        base.storeBytes(of: word, toByteOffset: count, as: UInt64.self)
+                        count += 8
+                        index += 8
+                        continue
+                    }
+                }
+                let byte = source.load(fromByteOffset: index, as: UInt8.self)
                 index += 1
-                continue
+                if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                    appendUnchecked(byte)
+                } else {
+                    appendEscaped(byte)
+                    reserve(length - index + 1)  // the escape used more room than its byte had
+                }
             }
-            append(source + runStart, count: index - runStart)
-            appendEscaped(byte)
-            index += 1
-            runStart = index
         }
-        append(source + runStart, count: length - runStart)
-        append(UInt8(ascii: "\""))
+        appendUnchecked(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the eight bytes of `word` is a control character, a quote or a backslash (the classic
+    /// "has zero byte" tests; exact, since only the question "any?" is asked).
+    @inline(__always)
+    private static func mayNeedEscaping(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highBits != 0 }
+        let hasControl = (word &- ones &* 0x20) & ~word & highBits != 0
+        return hasControl || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
 
     private mutating func appendEscaped(_ byte: UInt8) {

@@ -25,18 +25,7 @@ extension Event {
     }
 
     func write(into buffer: inout ByteBuffer, sealedAs readOut: SealedReadOut) {
-        buffer.reserve(64)
-        buffer.append(#"{"id":""#)
-        buffer.reserve(36)
-        id.write(into: UnsafeMutableRawBufferPointer(start: buffer.base + buffer.count, count: 36))
-        buffer.skip(36)
-        buffer.append(#"","type":""#)
-        buffer.append(type.nameBytes)
-        buffer.append(#"","schema":"#)
-        buffer.appendDecimal(schema)
-        buffer.append(#","occurredAt":""#)
-        occurredAt.write(into: &buffer)
-        buffer.append(#"","region":"#)
+        buffer.appendEnvelopeHead(id: id, type: type, schema: schema, occurredAt: occurredAt)
         buffer.appendJSONString(region)
         buffer.append(#","municipality":"#)
         buffer.appendJSONString(municipality)
@@ -64,7 +53,7 @@ extension EventData {
         if case .sealedPersonalData(let sealed) = self {
             buffer.append(#"{"personId":"#)
             buffer.appendJSONString(sealed.personId)
-            buffer.append(readOut == .sealed ? #","sealed":true}"# : #","forgotten":true}"#)
+            buffer.append(readOut.closingMark)
             return
         }
         buffer.append(UInt8(ascii: "{"))
@@ -73,6 +62,89 @@ extension EventData {
             _ = visitFields(&writer)
         }
         buffer.append(UInt8(ascii: "}"))
+    }
+}
+
+extension SealedReadOut {
+    /// What follows `personId` in the `data` of a sealed `PersonalDataRecorded`.
+    var closingMark: StaticString { self == .sealed ? #","sealed":true}"# : #","forgotten":true}"# }
+}
+
+extension ByteBuffer {
+    /// Appends the envelope keys before `region`, ending with `"region":`.
+    @inline(__always)
+    mutating func appendEnvelopeHead(id: EventID, type: EventType, schema: Int, occurredAt: Timestamp) {
+        reserve(64)
+        append(#"{"id":""#)
+        reserve(36)
+        id.write(into: UnsafeMutableRawBufferPointer(start: base + count, count: 36))
+        skip(36)
+        append(#"","type":""#)
+        append(type.nameBytes)
+        append(#"","schema":"#)
+        appendDecimal(schema)
+        append(#","occurredAt":""#)
+        occurredAt.write(into: &self)
+        append(#"","region":"#)
+    }
+
+    /// Appends the `"name":` of a `data` field, after a comma unless it is the first.
+    @inline(__always)
+    mutating func appendKey(_ name: StaticString, first: Bool) {
+        reserve(name.utf8CodeUnitCount + 4)
+        if !first { appendUnchecked(UInt8(ascii: ",")) }
+        appendUnchecked(UInt8(ascii: "\""))
+        append(name)
+        appendUnchecked(UInt8(ascii: "\""))
+        appendUnchecked(UInt8(ascii: ":"))
+    }
+
+    /// Appends a vocabulary name (an enum value) as a JSON string; names need no escaping.
+    @inline(__always)
+    mutating func appendQuotedName(_ name: UnsafeRawBufferPointer) {
+        reserve(name.count + 2)
+        appendUnchecked(UInt8(ascii: "\""))
+        append(name)
+        appendUnchecked(UInt8(ascii: "\""))
+    }
+
+    @inline(__always)
+    mutating func appendQuoted(_ date: LocalDate) {
+        append(UInt8(ascii: "\""))
+        date.write(into: &self)
+        append(UInt8(ascii: "\""))
+    }
+
+    @inline(__always)
+    mutating func appendQuoted(_ year: AcademicYear) {
+        append(UInt8(ascii: "\""))
+        year.write(into: &self)
+        append(UInt8(ascii: "\""))
+    }
+
+    @inline(__always)
+    mutating func appendQuoted(_ id: EventID) {
+        reserve(38)
+        appendUnchecked(UInt8(ascii: "\""))
+        id.write(into: UnsafeMutableRawBufferPointer(start: base + count, count: 36))
+        skip(36)
+        appendUnchecked(UInt8(ascii: "\""))
+    }
+
+    /// Appends an `interests` object from scores gathered by direction ordinal: keys in the UTF-8 order of the
+    /// names, only the directions marked present.
+    mutating func appendDirectionScores(_ scores: UnsafeMutableBufferPointer<Double>,
+                                        present: UnsafeMutableBufferPointer<Bool>) {
+        append(UInt8(ascii: "{"))
+        var first = true
+        for ordinal in Direction.ordinalsByName where present[Int(ordinal)] {
+            if !first { append(UInt8(ascii: ",")) }
+            first = false
+            appendQuotedName(Direction.vocabulary.name(Int(ordinal)))
+            append(UInt8(ascii: ":"))
+            appendNumber(scores[Int(ordinal)])
+        }
+        append(UInt8(ascii: "}"))
     }
 }
 
@@ -98,15 +170,9 @@ struct JSONFieldWriter: FieldVisitor {
     /// Writes the key of the next field.
     @inline(__always)
     private mutating func key() {
-        let name = fields[index].staticName
+        buffer.pointee.appendKey(fields[index].staticName, first: first)
         index += 1
-        buffer.pointee.reserve(name.utf8CodeUnitCount + 4)
-        if !first { buffer.pointee.appendUnchecked(UInt8(ascii: ",")) }
         first = false
-        buffer.pointee.appendUnchecked(UInt8(ascii: "\""))
-        buffer.pointee.append(name)
-        buffer.pointee.appendUnchecked(UInt8(ascii: "\""))
-        buffer.pointee.appendUnchecked(UInt8(ascii: ":"))
     }
 
     @inline(__always)
@@ -139,25 +205,17 @@ struct JSONFieldWriter: FieldVisitor {
     mutating func date(_ value: LocalDate?) {
         guard let value else { return skip() }
         key()
-        buffer.pointee.append(UInt8(ascii: "\""))
-        value.write(into: &buffer.pointee)
-        buffer.pointee.append(UInt8(ascii: "\""))
+        buffer.pointee.appendQuoted(value)
     }
 
     mutating func academicYear(_ value: AcademicYear) {
         key()
-        buffer.pointee.append(UInt8(ascii: "\""))
-        value.write(into: &buffer.pointee)
-        buffer.pointee.append(UInt8(ascii: "\""))
+        buffer.pointee.appendQuoted(value)
     }
 
     mutating func eventID(_ value: EventID) {
         key()
-        buffer.pointee.reserve(38)
-        buffer.pointee.appendUnchecked(UInt8(ascii: "\""))
-        value.write(into: UnsafeMutableRawBufferPointer(start: buffer.pointee.base + buffer.pointee.count, count: 36))
-        buffer.pointee.skip(36)
-        buffer.pointee.appendUnchecked(UInt8(ascii: "\""))
+        buffer.pointee.appendQuoted(value)
     }
 
     mutating func enumeration<E: CatalogEnum>(_ value: E) {
@@ -167,11 +225,7 @@ struct JSONFieldWriter: FieldVisitor {
 
     @inline(__always)
     private func appendEnum<E: CatalogEnum>(_ value: E) {
-        let name = E.vocabulary.name(Int(value.ordinal))
-        buffer.pointee.reserve(name.count + 2)
-        buffer.pointee.appendUnchecked(UInt8(ascii: "\""))
-        buffer.pointee.append(name)
-        buffer.pointee.appendUnchecked(UInt8(ascii: "\""))
+        buffer.pointee.appendQuotedName(E.vocabulary.name(Int(value.ordinal)))
     }
 
     mutating func strings(_ value: [String]) {
@@ -205,16 +259,7 @@ struct JSONFieldWriter: FieldVisitor {
                     scores[ordinal] = score
                     present[ordinal] = true
                 }
-                buffer.pointee.append(UInt8(ascii: "{"))
-                var first = true
-                for ordinal in Direction.ordinalsByName where present[Int(ordinal)] {
-                    if !first { buffer.pointee.append(UInt8(ascii: ",")) }
-                    first = false
-                    appendEnum(Direction(validOrdinal: ordinal))
-                    buffer.pointee.append(UInt8(ascii: ":"))
-                    buffer.pointee.appendNumber(scores[Int(ordinal)])
-                }
-                buffer.pointee.append(UInt8(ascii: "}"))
+                buffer.pointee.appendDirectionScores(scores, present: present)
             }
         }
     }

@@ -45,53 +45,46 @@ struct ReadCommand: ParsableCommand {
         let directory = try storeOptions.directory()
         let log = try FileLog(directory: directory, options: .reading)
         let vault = try EventLog.vault(directory)
-        var out = StandardOutput()
+        var lines = NDJSONBuffer(capacity: Self.blockSize + (1 << 16))
         var stamp = (microseconds: Int64.min, text: [UInt8]())
         try log.read(range) { record in
-            var event = try EventLog.decode(record)
+            let event = try EventLog.encodedEvent(record)
             if !types.isEmpty && !types.contains(event.type) { return }
-            var readOut = SealedReadOut.sealed
-            if case .sealedPersonalData(let sealed) = event.data {
-                if vault.isForgotten(sealed.personId) {
-                    readOut = .forgotten
-                } else if revealPersonalData {
-                    switch try vault.unseal(event) {
-                    case .clear(let data): event.data = .personalDataRecorded(data)
-                    case .forgotten: readOut = .forgotten
-                    }
-                }
+            try append(event, to: &lines, vault: vault)
+            lines.removeLast()  // the closing brace: the store's fields follow
+            lines.append(#","position":"#)
+            lines.appendDecimal(record.position)
+            lines.append(#","recordedAt":""#)
+            if stamp.microseconds != record.recordedAt {  // a batch shares one instant: format it once
+                stamp = (record.recordedAt, Array(Instant.format(microseconds: record.recordedAt).utf8))
             }
-            out.withBuffer { buffer in
-                event.writeNDJSON(into: &buffer, sealedAs: readOut)
-                buffer.removeLast()  // the closing brace: the store's fields follow
-                buffer.append(contentsOf: Self.positionKey)
-                Self.appendDecimal(record.position, to: &buffer)
-                buffer.append(contentsOf: Self.recordedAtKey)
-                if stamp.microseconds != record.recordedAt {  // a batch shares one instant: format it once
-                    stamp = (record.recordedAt, Array(Instant.format(microseconds: record.recordedAt).utf8))
-                }
-                buffer.append(contentsOf: stamp.text)
-                buffer.append(contentsOf: Self.streamVersionKey)
-                Self.appendDecimal(record.streamVersion, to: &buffer)
-                buffer.append(contentsOf: Self.lineEnd)
+            stamp.text.withUnsafeBytes { lines.append($0) }
+            lines.append(#"","streamVersion":"#)
+            lines.appendDecimal(record.streamVersion)
+            lines.append("}\n")
+            if lines.count >= Self.blockSize {
+                lines.withBytes { StandardOutput.writeUnbuffered($0) }
+                lines.removeAll()
             }
         }
-        out.flush()
+        lines.withBytes { StandardOutput.writeUnbuffered($0) }
     }
 
-    private static let positionKey = Array(#","position":"#.utf8)
-    private static let recordedAtKey = Array(#","recordedAt":""#.utf8)
-    private static let streamVersionKey = Array(#"","streamVersion":"#.utf8)
-    private static let lineEnd = Array("}\n".utf8)
+    /// Output goes to stdout in blocks of about this size.
+    private static let blockSize = 1 << 20
 
-    static func appendDecimal(_ value: UInt64, to buffer: inout [UInt8]) {
-        var divisor: UInt64 = 1
-        while value / divisor >= 10 { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            buffer.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
+    /// Renders `event` straight from its encoding, unless it is sealed personal data to show in clear.
+    private func append(_ event: EncodedEvent, to lines: inout NDJSONBuffer, vault: PersonalDataVault) throws {
+        guard let personId = event.sealedPersonId else { return try lines.append(event) }
+        if vault.isForgotten(personId) { return try lines.append(event, sealedAs: .forgotten) }
+        guard revealPersonalData else { return try lines.append(event, sealedAs: .sealed) }
+        var decoded = try event.decoded()
+        switch try vault.unseal(decoded) {
+        case .clear(let data):
+            decoded.data = .personalDataRecorded(data)
+            lines.append(decoded)
+        case .forgotten:
+            try lines.append(event, sealedAs: .forgotten)
         }
     }
 

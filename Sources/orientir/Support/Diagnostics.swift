@@ -74,9 +74,15 @@ struct StandardOutput {
     }
 
     mutating func flush() {
+        buffer.withUnsafeBytes { StandardOutput.writeUnbuffered($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes `bytes` to stdout, unbuffered.
+    static func writeUnbuffered(_ bytes: UnsafeRawBufferPointer) {
         var done = 0
-        while done < buffer.count {
-            let n = buffer.withUnsafeBytes { write(1, $0.baseAddress! + done, $0.count - done) }
+        while done < bytes.count {
+            let n = write(1, bytes.baseAddress! + done, bytes.count - done)
             if n <= 0 {
                 if n < 0 && errno == EINTR { continue }
                 // The reader went away (`| head`): it has all it wanted, which is not a failure.
@@ -84,7 +90,6 @@ struct StandardOutput {
             }
             done += n
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 }
 

@@ -36,10 +36,16 @@ enum EventLog {
     }
 
     static func decode(_ record: RecordView) throws -> Event {
+        try encodedEvent(record).decoded()
+    }
+
+    /// The record's event, read in place (valid inside the log's read closure only).
+    static func encodedEvent(_ record: RecordView) throws -> EncodedEvent {
         guard let id = EventID(bytes: record.id) else {
-            throw CommandFailure("record at position \(record.position) has an id of \(record.id.count) bytes, not a UUID")
+            throw CommandFailure(
+                "record at position \(record.position) has an id of \(record.id.count) bytes, not a UUID")
         }
-        return try EventCodec.decode(record.payload, id: id)
+        return try EncodedEvent(record.payload, id: id)
     }
 
     /// An envelope for an event the command line makes itself (retractions, erasures): a fresh random UUID,
