@@ -9,7 +9,8 @@ public enum Durability: String, Sendable, CaseIterable {
     case always
     /// Concurrent appends share one write and one fsync (group commit); an append returns once synced.
     case batch
-    /// Appends are written without fsync; `close()` syncs once. For bulk imports.
+    /// Appends are written without fsync, by the log's sealing thread beside the appender; `close()` writes
+    /// what is left and syncs once. For bulk loads: nothing is durable before `close()`.
     case none
 }
 
