@@ -9,7 +9,8 @@ public enum Durability: String, Sendable, CaseIterable {
     case always
     /// Concurrent appends share one write and one fsync (group commit); an append returns once synced.
     case batch
-    /// Appends are written without fsync; `close()` syncs once. For bulk imports.
+    /// Appends are written without fsync, by the log's sealing thread beside the appender; `close()` writes
+    /// what is left and syncs once. For bulk loads: nothing is durable before `close()`.
     case none
 }
 
@@ -76,9 +77,18 @@ public final class FileLog: EventStore, @unchecked Sendable {
     public private(set) var recovery = Recovery()
 
     private var lockFD: Int32 = -1
-    private var segments: [Segment] = []
+    /// The segments and the chain's head live in `files`, which the sealer thread writes through (it never holds
+    /// the log itself, so that the log's last release, and its deinit, stay with its users).
+    private let files: LogFiles
+    private var segments: [Segment] {
+        get { files.segments }
+        set { files.segments = newValue }
+    }
     private var endPosition: UInt64 = 0
-    private var lastHash: Digest32 = .zero
+    private var lastHash: Digest32 {
+        get { files.lastHash }
+        set { files.lastHash = newValue }
+    }
     private var lastRecordedAt: Int64 = .min
     /// Only while writing: every stored id, and each stream's last version.
     private var tables = WriterTables()
@@ -92,7 +102,6 @@ public final class FileLog: EventStore, @unchecked Sendable {
     /// Seals and writes the batches of appends that need no sync, beside the appender (see `BatchSealer`); made
     /// on first use. While it works it owns `segments` and `lastHash`: everyone else calls `settle()` first.
     private var sealer: BatchSealer?
-    private var sealOutput: [UInt8] = []  // the sealer's own
 
     /// Guards the fields above; held by the committing leader for the whole of a commit.
     private let state = Lock()
@@ -125,6 +134,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
         self.directory = directory
         self.options = options
         builder = BatchBuilder(compress: options.compress, compressionLevel: options.compressionLevel)
+        files = LogFiles(directory: directory, segmentBytes: options.segmentBytes)
         let marker = directory + "/" + Self.storeFileName
         guard FileIO.exists(marker) else {
             throw LogError(.notFound, "no Orientir store here (run `orientir init` first)", path: directory)
@@ -662,32 +672,14 @@ public final class FileLog: EventStore, @unchecked Sendable {
     private func startedSealer() -> BatchSealer {
         if let sealer { return sealer }
         let options = self.options
+        let files = self.files
         let made = BatchSealer(
             makeBuilder: { BatchBuilder(compress: options.compress, compressionLevel: options.compressionLevel) },
-            // Unowned: `close()` (also from deinit) drains the sealer and stops it before the log goes away.
-            seal: { [unowned(unsafe) self] (builder: inout BatchBuilder, firstPosition: UInt64, startsAppend: Bool) throws(LogError) in
-                try self.sealAndWrite(&builder, firstPosition: firstPosition, startsAppend: startsAppend)
+            seal: { (builder: inout BatchBuilder, firstPosition: UInt64, startsAppend: Bool) throws(LogError) in
+                try files.sealAndWrite(&builder, firstPosition: firstPosition, startsAppend: startsAppend)
             })
         sealer = made
         return made
-    }
-
-    /// Seals one laid-out batch onto the chain and writes it (on the sealer's thread). Segments roll only
-    /// between appends, as when the appender writes an append itself.
-    private func sealAndWrite(_ builder: inout BatchBuilder, firstPosition: UInt64, startsAppend: Bool) throws(LogError) {
-        if startsAppend, let active = segments.last, active.size >= options.segmentBytes { try roll(at: firstPosition) }
-        let active = segments[segments.count - 1]
-        sealOutput.removeAll(keepingCapacity: true)
-        let header = builder.seal(firstPosition: firstPosition, previousHash: lastHash, into: &sealOutput)
-        do throws(LogError) {
-            try FileIO.writeAll(active.fd, sealOutput, at: active.size, active.path)
-        } catch {
-            try? FileIO.truncate(active.fd, to: active.size, active.path)
-            throw error
-        }
-        active.noteBatch(header, at: active.size)
-        active.size += sealOutput.count
-        lastHash = header.hash
     }
 
     /// Waits until every batch handed to the sealer is written, so that `segments` and `lastHash` are the
@@ -705,14 +697,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
     }
 
     /// Seals the active segment (synced, indexes written) and starts the next one at `position`.
-    private func roll(at position: UInt64) throws(LogError) {
-        let active = segments[segments.count - 1]
-        try FileIO.sync(active.fd, active.path)
-        try active.writeIndexFiles()
-        let next = try Segment(directory: directory, firstPosition: position, writable: true, create: true)
-        try FileIO.syncDirectory(directory)
-        segments.append(next)
-    }
+    private func roll(at position: UInt64) throws(LogError) { try files.roll(at: position) }
 
     // MARK: bulk import
 
@@ -1224,5 +1209,48 @@ struct WriterTables {
             for (fingerprint, position) in ids.reversed() { tables.ids.remove(fingerprint, position) }
             for (stream, previous) in streams.reversed() { tables.streams[stream] = previous }
         }
+    }
+}
+
+/// The writer's segments and the head of its hash chain, with what writes to them: held by the log, and by its
+/// sealer thread while that works (see `FileLog.settle()` for who may touch them when).
+final class LogFiles: @unchecked Sendable {
+    let directory: String
+    let segmentBytes: Int
+    var segments: [Segment] = []
+    var lastHash: Digest32 = .zero
+    private var sealOutput: [UInt8] = []  // the sealer's own
+
+    init(directory: String, segmentBytes: Int) {
+        self.directory = directory
+        self.segmentBytes = segmentBytes
+    }
+
+    /// Seals one laid-out batch onto the chain and writes it (on the sealer's thread). Segments roll only
+    /// between appends, as when the appender writes an append itself.
+    func sealAndWrite(_ builder: inout BatchBuilder, firstPosition: UInt64, startsAppend: Bool) throws(LogError) {
+        if startsAppend, let active = segments.last, active.size >= segmentBytes { try roll(at: firstPosition) }
+        let active = segments[segments.count - 1]
+        sealOutput.removeAll(keepingCapacity: true)
+        let header = builder.seal(firstPosition: firstPosition, previousHash: lastHash, into: &sealOutput)
+        do throws(LogError) {
+            try FileIO.writeAll(active.fd, sealOutput, at: active.size, active.path)
+        } catch {
+            try? FileIO.truncate(active.fd, to: active.size, active.path)
+            throw error
+        }
+        active.noteBatch(header, at: active.size)
+        active.size += sealOutput.count
+        lastHash = header.hash
+    }
+
+    /// Seals the active segment (synced, indexes written) and starts the next one at `position`.
+    func roll(at position: UInt64) throws(LogError) {
+        let active = segments[segments.count - 1]
+        try FileIO.sync(active.fd, active.path)
+        try active.writeIndexFiles()
+        let next = try Segment(directory: directory, firstPosition: position, writable: true, create: true)
+        try FileIO.syncDirectory(directory)
+        segments.append(next)
     }
 }
