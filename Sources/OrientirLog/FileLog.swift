@@ -541,7 +541,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
         do {
             try write(requests, accepted: tables.accepted, versions: tables.acceptedVersions, sync: sync)
         } catch {
-            undo.revert(&tables)
+            undo.revert(&tables, requests)
             results = requests.map { _ in .failure(error) }
         }
         return results
@@ -1095,9 +1095,12 @@ struct WriterTables {
             var failure: LogError?
             fingerprints.removeAll(keepingCapacity: true)
             streamHashes.removeAll(keepingCapacity: true)
-            for draft in drafts {
-                fingerprints.append(IDTable.fingerprint(draft.id))
-                streamHashes.append(StreamTable.hash(draft.stream))
+            drafts.withUnsafeBufferPointer { drafts in
+                for i in drafts.indices {
+                    let draft = drafts.baseAddress! + i  // borrowed in place: no copy
+                    fingerprints.append(IDTable.fingerprint(draft.pointee.id))
+                    streamHashes.append(StreamTable.hash(draft.pointee.stream))
+                }
             }
             if drafts.count > 8 {
                 touchSink ^= fingerprints.withUnsafeBufferPointer { ids.touch($0) }
@@ -1134,7 +1137,7 @@ struct WriterTables {
                     }
                     if failure != nil { break }
                     let version = current.map { $0 + 1 } ?? 0
-                    undo.streams.append((draft.pointee.stream, current))
+                    undo.streams.append((Int32(r), Int32(i), current ?? Undo.newStream))
                     if let slot {
                         streams.setVersion(version, at: slot)
                     } else {
@@ -1146,7 +1149,7 @@ struct WriterTables {
                 }
             }
             if let failure {
-                undo.revert(&self)
+                undo.revert(&self, requests)
                 accepted.removeSubrange(firstIndex...)
                 acceptedVersions.removeSubrange(firstIndex...)
                 results.append(.failure(failure))
@@ -1203,11 +1206,16 @@ struct WriterTables {
     /// What a commit changed in `ids` and `streams`, to put back when it cannot stand.
     struct Undo {
         var ids: [(fingerprint: UInt64, position: UInt64)] = []
-        var streams: [(String, UInt64?)] = []
+        /// Each stream a draft moved on, by the draft's (request, index), with its version before (`newStream`
+        /// when the draft began it): plain numbers, nothing to retain per record.
+        var streams: [(request: Int32, index: Int32, previous: UInt64)] = []
+        static let newStream = UInt64.max
 
-        func revert(_ tables: inout WriterTables) {
+        func revert(_ tables: inout WriterTables, _ requests: [[RecordDraft]]) {
             for (fingerprint, position) in ids.reversed() { tables.ids.remove(fingerprint, position) }
-            for (stream, previous) in streams.reversed() { tables.streams[stream] = previous }
+            for (request, index, previous) in streams.reversed() {
+                tables.streams[requests[Int(request)][Int(index)].stream] = previous == Self.newStream ? nil : previous
+            }
         }
     }
 }
