@@ -8,11 +8,11 @@ import Crypto
 /// per record), column C (length-prefixed stream and content key per record), column D (length-prefixed payload
 /// per record).
 struct BatchBuilder {
-    private var times: [UInt8] = []
-    private var ids: [UInt8] = []
-    private var streams: [UInt8] = []
-    private var payloads: [UInt8] = []
-    private var records: [UInt8] = []
+    private var times = ColumnBuffer()
+    private var ids = ColumnBuffer()
+    private var streams = ColumnBuffer()
+    private var payloads = ColumnBuffer(capacity: 256 << 10)
+    private var records = ColumnBuffer(capacity: 256 << 10)
     private(set) var count = 0
     private(set) var minRecordedAt: Int64 = 0
     private(set) var maxRecordedAt: Int64 = 0
@@ -25,14 +25,13 @@ struct BatchBuilder {
     init(compress: Bool = true, compressionLevel: Int = 0) {
         self.compress = compress
         self.compressionLevel = compressionLevel
-        payloads.reserveCapacity(256 << 10)
     }
 
     mutating func reset() {
-        times.removeAll(keepingCapacity: true)
-        ids.removeAll(keepingCapacity: true)
-        streams.removeAll(keepingCapacity: true)
-        payloads.removeAll(keepingCapacity: true)
+        times.removeAll()
+        ids.removeAll()
+        streams.removeAll()
+        payloads.removeAll()
         count = 0
     }
 
@@ -54,44 +53,43 @@ struct BatchBuilder {
 
     /// Seals the records into a batch appended to `output`; returns its header.
     mutating func seal(firstPosition: UInt64, previousHash: Digest32, into output: inout [UInt8]) -> BatchHeader {
-        records.removeAll(keepingCapacity: true)
+        records.removeAll()
         let idStart = Self.prefixSize + times.count
         let streamStart = idStart + ids.count
         let payloadStart = streamStart + streams.count
         for offset in [idStart, streamStart, payloadStart] {
-            withUnsafeBytes(of: UInt32(offset).littleEndian) { records.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt32(offset).littleEndian) { records.append($0) }
         }
-        records.append(contentsOf: times)
-        records.append(contentsOf: ids)
-        records.append(contentsOf: streams)
-        records.append(contentsOf: payloads)
+        records.append(times.bytes)
+        records.append(ids.bytes)
+        records.append(streams.bytes)
+        records.append(payloads.bytes)
+        let source = records.bytes
 
         let start = output.count
-        let bound = LZ4.compressBound(records.count)
-        output.append(contentsOf: repeatElement(0, count: BatchHeader.size + max(bound, records.count)))
+        let bound = LZ4.compressBound(source.count)
+        output.append(contentsOf: repeatElement(0, count: BatchHeader.size + max(bound, source.count)))
         var storedLength = 0
         var codec = BatchHeader.Codec.raw
         output.withUnsafeMutableBytes { out in
             let payloadArea = UnsafeMutableRawBufferPointer(rebasing: out[(start + BatchHeader.size)...])
-            records.withUnsafeBytes { source in
-                if compress && records.count >= 64 {
-                    let n = LZ4.compress(source, into: payloadArea, level: compressionLevel)
-                    if n > 0 && n < records.count {
-                        storedLength = n
-                        codec = .lz4
-                    }
+            if compress && source.count >= 64 {
+                let n = LZ4.compress(source, into: payloadArea, level: compressionLevel)
+                if n > 0 && n < source.count {
+                    storedLength = n
+                    codec = .lz4
                 }
-                if codec == .raw {
-                    UnsafeMutableRawBufferPointer(rebasing: payloadArea[0..<records.count]).copyMemory(from: source)
-                    storedLength = records.count
-                }
+            }
+            if codec == .raw {
+                UnsafeMutableRawBufferPointer(rebasing: payloadArea[0..<source.count]).copyMemory(from: source)
+                storedLength = source.count
             }
         }
         output.removeLast(output.count - (start + BatchHeader.size + storedLength))
         var header = BatchHeader(
             codec: codec, firstPosition: firstPosition, recordCount: UInt32(count),
             minRecordedAt: minRecordedAt, maxRecordedAt: maxRecordedAt,
-            uncompressedLength: UInt32(records.count), storedLength: UInt32(storedLength),
+            uncompressedLength: UInt32(source.count), storedLength: UInt32(storedLength),
             previousHash: previousHash, hash: .zero, crc: 0)
         output.withUnsafeMutableBytes { out in
             let batch = UnsafeMutableRawBufferPointer(rebasing: out[start...])
@@ -102,6 +100,65 @@ struct BatchBuilder {
             header.write(to: batch)
         }
         return header
+    }
+}
+
+/// One column of a batch being laid out: a growable byte buffer written with plain stores (one capacity check
+/// per field, no per-byte bounds or uniqueness checks). A builder and its columns belong to one thread at a time.
+final class ColumnBuffer {
+    private var base: UnsafeMutableRawPointer
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 16 << 10) {
+        self.capacity = capacity
+        base = .allocate(byteCount: capacity, alignment: 16)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes written so far; valid until the next change.
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    func removeAll() { count = 0 }
+
+    @inline(__always)
+    private func reserve(_ more: Int) {
+        guard count + more > capacity else { return }
+        var grown = capacity * 2
+        while grown < count + more { grown *= 2 }
+        let moved = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
+        moved.copyMemory(from: base, byteCount: count)
+        base.deallocate()
+        base = moved
+        capacity = grown
+    }
+
+    @inline(__always)
+    func appendVarint(_ value: UInt64) {
+        reserve(10)
+        var v = value
+        while v >= 0x80 {
+            base.storeBytes(of: UInt8(truncatingIfNeeded: v) | 0x80, toByteOffset: count, as: UInt8.self)
+            count += 1
+            v >>= 7
+        }
+        base.storeBytes(of: UInt8(v), toByteOffset: count, as: UInt8.self)
+        count += 1
+    }
+
+    @inline(__always)
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (base + count).copyMemory(from: source, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    @inline(__always)
+    func appendLengthPrefixed(_ bytes: UnsafeRawBufferPointer) {
+        appendVarint(UInt64(bytes.count))
+        append(bytes)
     }
 }
 

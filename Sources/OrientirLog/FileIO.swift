@@ -103,12 +103,14 @@ enum FileIO {
     }
 
     /// Writes a file whole or not at all: a temporary file, fsync, rename, fsync of the directory.
-    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(LogError) {
+    /// `durable: false` skips both syncs, for caches that are checked before use: after a crash the file is the
+    /// old one, the new one, or one that fails its check, never a mix that passes.
+    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, durable: Bool = true) throws(LogError) {
         let temporary = path + ".tmp"
         let fd = try open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
         do throws(LogError) {
             try writeAll(fd, bytes, at: 0, temporary)
-            guard fsync(fd) == 0 else { throw fail("fsync", temporary) }
+            if durable { guard fsync(fd) == 0 else { throw fail("fsync", temporary) } }
         } catch {
             close(fd)
             try? remove(temporary)
@@ -116,7 +118,7 @@ enum FileIO {
         }
         close(fd)
         guard rename(temporary, path) == 0 else { throw fail("rename", path) }
-        try syncDirectory(directoryOf(path))
+        if durable { try syncDirectory(directoryOf(path)) }
     }
 
     static func directoryOf(_ path: String) -> String {

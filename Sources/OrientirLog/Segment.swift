@@ -168,8 +168,9 @@ final class Segment: @unchecked Sendable {
             withUnsafeBytes(of: entry.minRecordedAt.littleEndian) { times.append(contentsOf: $0) }
             withUnsafeBytes(of: UInt64(entry.offset).littleEndian) { times.append(contentsOf: $0) }
         }
-        try FileIO.writeAtomically(positions, to: positionIndexPath)
-        try FileIO.writeAtomically(times, to: timeIndexPath)
+        // Not synced: caches, checked entry by entry against the segment before they are used.
+        try FileIO.writeAtomically(positions, to: positionIndexPath, durable: false)
+        try FileIO.writeAtomically(times, to: timeIndexPath, durable: false)
     }
 
     /// Loads the index files if both exist and every entry points at a batch that matches it; nil otherwise.

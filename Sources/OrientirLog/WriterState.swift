@@ -39,7 +39,8 @@ enum WriterState {
             append(version, to: &out)
         }
         append(CRC32C.checksum(out), to: &out)
-        try FileIO.writeAtomically(out, to: directory + "/" + fileName)
+        // Not synced: a cache that is checked (CRC, end position, head hash) before it is used.
+        try FileIO.writeAtomically(out, to: directory + "/" + fileName, durable: false)
     }
 
     /// The saved tables if the file checks out and was saved at `end` with `hash`; nil otherwise.

@@ -105,6 +105,7 @@ struct BenchAppendCommand: ParsableCommand {
         if let failure { throw failure }
         try log.close()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        withExtendedLifetime(prebuilt) {}  // freed after the clock, not by an appender thread inside it
         let total = records * appenders
         Diagnostics.note(String(format: "appended %d records of %d bytes in %.3f s: %.0f records/s (%@, %d appender %@)",
                                 total, size, seconds, Double(total) / seconds, durability.rawValue, appenders,
