@@ -22,12 +22,12 @@ let package = Package(
             pkgConfig: "liblz4",
             providers: [.apt(["liblz4-dev"])]
         ),
-        .target(name: "CCRC32C"),
+        .target(name: "COrientirSupport"),
         .target(
             name: "OrientirLog",
             dependencies: [
                 "CLZ4",
-                "CCRC32C",
+                "COrientirSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -1,4 +1,4 @@
-import CCRC32C
+import COrientirSupport
 
 /// CRC-32C (Castagnoli), the checksum of every batch: the processor's CRC-32C instruction where it has one
 /// (x86-64 SSE4.2, ARMv8 CRC; about 8 bytes a cycle), else slicing-by-8 in software. Both give the same values.

@@ -117,3 +117,32 @@ final class SealerTests: XCTestCase {
         try log.close()
     }
 }
+
+/// The sealer on its own: batches in order, the first failure stops it and is reported by `drain()` until
+/// `reset()`, and batches after the failure are dropped, never written out of order.
+final class BatchSealerTests: XCTestCase {
+    func testFirstFailureStopsTheSealerAndIsReported() throws {
+        final class Seen: @unchecked Sendable {
+            let lock = NSLock()
+            var positions: [UInt64] = []
+        }
+        let seen = Seen()
+        let sealer = BatchSealer(makeBuilder: { BatchBuilder() }) { _, firstPosition, _ throws(LogError) in
+            if firstPosition == 30 { throw LogError(.io, "disk full") }
+            seen.lock.withLock { seen.positions.append(firstPosition) }
+        }
+        for n in 0..<6 {
+            let builder = sealer.takeBuilder()
+            sealer.submit(builder, firstPosition: UInt64(n * 10), startsAppend: true)
+        }
+        XCTAssertThrowsError(try sealer.drain()) { XCTAssertEqual(($0 as? LogError)?.message, "disk full") }
+        XCTAssertEqual(seen.positions, [0, 10, 20], "nothing after the failure is written")
+        XCTAssertNotNil(sealer.failure)
+        sealer.reset()
+        XCTAssertNoThrow(try sealer.drain())
+        sealer.submit(sealer.takeBuilder(), firstPosition: 100, startsAppend: true)
+        XCTAssertNoThrow(try sealer.drain())
+        XCTAssertEqual(seen.positions, [0, 10, 20, 100])
+        sealer.stop()
+    }
+}
