@@ -2,6 +2,9 @@ import Crypto
 
 /// Builds one batch: records are gathered uncompressed, then sealed into header + stored payload.
 ///
+/// Its columns are buffers it shares with its copies: a builder is moved from owner to owner (the log, its
+/// sealer's queue), never copied and used twice.
+///
 /// The records are laid out by column, which lets LZ4 find the repeats within each kind of field
 /// (`Docs/LOG_FORMAT.md`, "Records"): a 12-byte prefix of three `u32` column offsets, then
 /// column A (`varint recordedAt − minRecordedAt`, `varint streamVersion` per record), column B (length-prefixed id
@@ -111,8 +114,8 @@ final class ColumnBuffer {
     private(set) var count = 0
 
     init(capacity: Int = 16 << 10) {
-        self.capacity = capacity
-        base = .allocate(byteCount: capacity, alignment: 16)
+        self.capacity = max(capacity, 64)
+        base = .allocate(byteCount: self.capacity, alignment: 16)
     }
 
     deinit { base.deallocate() }

@@ -20,6 +20,8 @@ final class BatchSealer: @unchecked Sendable {
     private var jobs: [Job] = []  // under lock
     private var spare: [BatchBuilder] = []  // under lock
     private var failed: LogError?  // under lock
+    /// Batches handed over and not yet done with (under lock): `drain()` returns at once when there are none.
+    private var inFlight = 0
     private let jobsQueued = DispatchSemaphore(value: 0)
     /// Counts builders free to fill: at most `depth` batches are laid out or in flight at once.
     private let buildersFree: DispatchSemaphore
@@ -46,16 +48,22 @@ final class BatchSealer: @unchecked Sendable {
     /// Hands a laid-out batch over to be sealed and written after those before it; `startsAppend` for the first
     /// batch of an append (where the active segment may be sealed and the next begun).
     func submit(_ builder: BatchBuilder, firstPosition: UInt64, startsAppend: Bool) {
-        lock.withLock { jobs.append(.batch(builder, firstPosition: firstPosition, startsAppend: startsAppend)) }
+        lock.withLock {
+            jobs.append(.batch(builder, firstPosition: firstPosition, startsAppend: startsAppend))
+            inFlight += 1
+        }
         jobsQueued.signal()
     }
 
     /// Waits until every batch handed over is written; throws the failure that stopped the sealer, if any.
     func drain() throws(LogError) {
-        let reached = DispatchSemaphore(value: 0)
-        lock.withLock { jobs.append(.barrier(reached)) }
-        jobsQueued.signal()
-        reached.wait()
+        let idle = lock.withLock { inFlight == 0 }
+        if !idle {
+            let reached = DispatchSemaphore(value: 0)
+            lock.withLock { jobs.append(.barrier(reached)) }
+            jobsQueued.signal()
+            reached.wait()
+        }
         if let failed = failure { throw failed }
     }
 
@@ -81,7 +89,10 @@ final class BatchSealer: @unchecked Sendable {
                         lock.withLock { failed = error }
                     }
                 }
-                lock.withLock { spare.append(builder) }
+                lock.withLock {
+                    spare.append(builder)
+                    inFlight -= 1
+                }
                 buildersFree.signal()
             case .barrier(let reached):
                 reached.signal()

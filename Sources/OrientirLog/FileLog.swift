@@ -94,6 +94,8 @@ public final class FileLog: EventStore, @unchecked Sendable {
     /// Only while writing: every stored id, and each stream's last version.
     private var tables = WriterTables()
     private var closed = false
+    /// Set once a writer's opening (recovery, tables) has completed.
+    private var opened = false
     private var bulkActive = false
     private var bulkLimit: UInt64?
     private var lookupCache = LookupCache()
@@ -148,6 +150,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
             try rollBackUnfinishedBulk()
             try openSegments()
             try loadWriterState()
+            opened = true
         } else {
             try refreshForReading()
         }
@@ -155,25 +158,32 @@ public final class FileLog: EventStore, @unchecked Sendable {
 
     deinit {
         if !closed { try? close() }
+        stopCommitter()
     }
 
-    /// Syncs what is unsynced, writes the index files, releases the writer lock.
+    /// Syncs what is unsynced, writes the index files, releases the writer lock. Appends after it fail with
+    /// "the store is closed"; reads still work. The writer lock is released even when a sync fails.
     public func close() throws(LogError) {
-        stopCommitter()
         try state.withLock { () throws(LogError) in
             guard !closed else { return }
             closed = true
+            defer {
+                if lockFD >= 0 {
+                    Glibc.close(lockFD)
+                    lockFD = -1
+                }
+            }
             if let sealer {
+                self.sealer = nil  // later reads have nothing to wait for
                 defer { sealer.stop() }
                 try sealer.drain()
             }
-            if options.writable, let active = segments.last {
-                try FileIO.sync(active.fd, active.path)
-                try FileIO.syncDirectory(directory)
-                try active.writeIndexFiles()
-                try WriterState.save(directory, end: endPosition, hash: lastHash, ids: tables.ids, streams: tables.streams)
-                Glibc.close(lockFD)
-            }
+            // A store whose opening failed part-way saves nothing: its tables may be incomplete.
+            guard options.writable, opened, let active = segments.last else { return }
+            try FileIO.sync(active.fd, active.path)
+            try FileIO.syncDirectory(directory)
+            try active.writeIndexFiles()
+            try WriterState.save(directory, end: endPosition, hash: lastHash, ids: tables.ids, streams: tables.streams)
         }
     }
 
@@ -305,10 +315,9 @@ public final class FileLog: EventStore, @unchecked Sendable {
         }
         var ids = IDTable(capacity: Int(endPosition))
         var streams = StreamTable()
-        defer { tables.ids = ids; tables.streams = streams }
         do {
             try readUnlocked(.all, segments: snapshot()) { record in
-                ids.insert(IDTable.fingerprint(record.id), record.position)
+                ids.insert(ids.fingerprint(record.id), record.position)
                 streams[record.streamName] = record.streamVersion
             }
         } catch let error as LogError {
@@ -316,6 +325,9 @@ public final class FileLog: EventStore, @unchecked Sendable {
         } catch {
             throw LogError(.io, "\(error)", path: directory)
         }
+        // Only complete tables: a scan that fails part-way leaves the store unopened.
+        tables.ids = ids
+        tables.streams = streams
     }
 
     private func refreshForReading() throws(LogError) {
@@ -709,6 +721,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
         guard options.writable else { throw LogError(.invalidArgument, "the store was opened for reading", path: directory) }
         state.lock()
         defer { state.unlock() }
+        guard !closed else { throw LogError(.invalidArgument, "the store is closed") }
         guard !bulkActive else { throw LogError(.invalidArgument, "a bulk import is already running") }
         try settle()
         let active = segments[segments.count - 1]
@@ -950,7 +963,12 @@ public final class FileLog: EventStore, @unchecked Sendable {
     }
 
     public func streamVersion(of stream: String) throws(LogError) -> UInt64? {
-        if options.writable { return state.withLock { tables.streams[stream] } }
+        if options.writable {
+            return try state.withLock { () throws(LogError) in
+                try settle()  // after a failed write, no version of what was never written
+                return tables.streams[stream]
+            }
+        }
         var version: UInt64?
         do {
             try read(ReadRange(stream: stream)) { version = $0.streamVersion }
@@ -970,7 +988,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
     /// The position of `id` by its fingerprint, confirmed against the stored record (under the state lock).
     private func storedPosition(ofID id: [UInt8]) -> UInt64? {
         try? settle()
-        return tables.ids.first(IDTable.fingerprint(id)) { position in
+        return tables.ids.first(tables.ids.fingerprint(id)) { position in
             var same = false
             try? lookupCache.withRecord(at: position, in: segments) { same = $0.id == id }
             return same
@@ -1099,8 +1117,8 @@ struct WriterTables {
             drafts.withUnsafeBufferPointer { drafts in
                 for i in drafts.indices {
                     let draft = drafts.baseAddress! + i  // borrowed in place: no copy
-                    fingerprints.append(IDTable.fingerprint(draft.pointee.id))
-                    streamHashes.append(StreamTable.hash(draft.pointee.stream))
+                    fingerprints.append(ids.fingerprint(draft.pointee.id))
+                    streamHashes.append(streams.hash(draft.pointee.stream))
                 }
             }
             if drafts.count > 8 {

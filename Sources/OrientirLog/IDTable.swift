@@ -7,7 +7,9 @@ import Glibc
 ///
 /// A slot does not hold the id itself: a fingerprint match is confirmed against the record (the stored one, or
 /// a draft earlier in the same commit) before it counts as a repeat, and a repeat's content is compared there
-/// too. Only repeats (idempotent retries) and one-in-2⁶⁴ collisions pay that read; every other append pays one
+/// too. Fingerprints are keyed with a random 64-bit key per table (saved with it in `writer.state`), so that ids
+/// chosen to collide cannot be computed from outside and pile up in one probe run. Only repeats (idempotent
+/// retries) and chance collisions pay that read; every other append pays one
 /// probe into a table of 16 bytes per slot, so a million ids fit in 32 MB, touched with few cache and TLB
 /// misses. Large tables are mapped from the kernel (already zeroed; huge pages where the kernel allows).
 /// Removal (to undo a refused append) shifts the following entries back, so the table never holds tombstones.
@@ -20,15 +22,25 @@ struct IDTable {
 
     private var storage: SlotStorage
     private(set) var count = 0
+    /// Keys the fingerprints of this table.
+    let key: UInt64
 
-    init(capacity: Int = 1024) {
+    init(capacity: Int = 1024, key: UInt64 = .random(in: 1...UInt64.max)) {
         storage = SlotStorage(slots: IDTable.slotCount(for: capacity))
+        self.key = key
     }
 
-    /// The fingerprint of an id: a strong 64-bit mix of its bytes, never 0.
+    /// The fingerprint of an id in this table.
     @inline(__always)
-    static func fingerprint(_ id: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ (UInt64(id.count) &* 0x9E37_79B9_7F4A_7C15)
+    func fingerprint(_ id: [UInt8]) -> UInt64 { id.withUnsafeBytes { Self.fingerprint($0, key: key) } }
+
+    @inline(__always)
+    func fingerprint(_ id: UnsafeRawBufferPointer) -> UInt64 { Self.fingerprint(id, key: key) }
+
+    /// The fingerprint of `bytes` under `key`: a 64-bit mix of the bytes, never 0.
+    @inline(__always)
+    static func fingerprint(_ id: UnsafeRawBufferPointer, key: UInt64) -> UInt64 {
+        var h: UInt64 = key ^ 0x243F_6A88_85A3_08D3 ^ (UInt64(id.count) &* 0x9E37_79B9_7F4A_7C15)
         var i = 0
         while id.count - i >= 8 {
             h = mix(h ^ id.loadUnaligned(fromByteOffset: i, as: UInt64.self))
@@ -46,8 +58,6 @@ struct IDTable {
         }
         return h == 0 ? 1 : h
     }
-
-    static func fingerprint(_ id: [UInt8]) -> UInt64 { id.withUnsafeBytes { fingerprint($0) } }
 
     @inline(__always)
     private static func mix(_ x: UInt64) -> UInt64 {

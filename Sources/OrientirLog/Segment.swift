@@ -132,9 +132,6 @@ final class Segment: @unchecked Sendable {
     /// The offset of the last indexed batch at or before `position`.
     func offset(forPosition position: UInt64) -> Int { Self.offset(in: index, forPosition: position) }
 
-    /// The offset of the last indexed batch whose records all come at or after an earlier one recorded before `instant`.
-    func offset(forInstant instant: Int64) -> Int { Self.offset(in: index, forInstant: instant) }
-
     /// As `offset(forPosition:)`, in an index taken earlier (readers work on a snapshot while the writer adds).
     static func offset(in index: [IndexEntry], forPosition position: UInt64) -> Int {
         var low = 0, high = index.count
@@ -145,6 +142,8 @@ final class Segment: @unchecked Sendable {
         return low == 0 ? 0 : index[low - 1].offset
     }
 
+    /// The offset of the last indexed batch whose records all come at or after an earlier one recorded before
+    /// `instant`, in an index taken earlier.
     static func offset(in index: [IndexEntry], forInstant instant: Int64) -> Int {
         var low = 0, high = index.count
         while low < high {

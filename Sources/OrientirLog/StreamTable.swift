@@ -1,5 +1,6 @@
 /// The writer's table of each stream's last version: open addressing with linear probing, keyed by the stream
-/// name's UTF-8 bytes under the same fast mix as ids (`IDTable.fingerprint`), not by `String`'s seeded hasher.
+/// name's UTF-8 bytes under the same fast mix as ids (`IDTable.fingerprint`) with a random key of its own, not by
+/// `String`'s seeded hasher.
 /// A slot keeps the name's hash, the version and the name side by side (one cache line to touch), and a probe
 /// compares names only when the hashes agree.
 struct StreamTable {
@@ -12,6 +13,7 @@ struct StreamTable {
     private var slots: [Slot]
     private(set) var count = 0
     private var mask: Int
+    private let key = UInt64.random(in: 1...UInt64.max)
 
     init(capacity: Int = 64) {
         let n = StreamTable.slotCount(for: capacity)
@@ -25,13 +27,14 @@ struct StreamTable {
         return n
     }
 
+    /// The hash of a stream name in this table.
     @inline(__always)
-    static func hash(_ name: String) -> UInt64 {
-        if let h = name.utf8.withContiguousStorageIfAvailable({ IDTable.fingerprint(UnsafeRawBufferPointer($0)) }) {
+    func hash(_ name: String) -> UInt64 {
+        if let h = name.utf8.withContiguousStorageIfAvailable({ IDTable.fingerprint(UnsafeRawBufferPointer($0), key: key) }) {
             return h
         }
         var copy = name
-        return copy.withUTF8 { IDTable.fingerprint(UnsafeRawBufferPointer($0)) }
+        return copy.withUTF8 { IDTable.fingerprint(UnsafeRawBufferPointer($0), key: key) }
     }
 
     @inline(__always)
@@ -61,9 +64,9 @@ struct StreamTable {
     }
 
     subscript(name: String) -> UInt64? {
-        get { slot(of: name, hash: Self.hash(name)).map { slots[$0].version } }
+        get { slot(of: name, hash: hash(name)).map { slots[$0].version } }
         set {
-            let hash = Self.hash(name)
+            let hash = self.hash(name)
             if let newValue { set(name, hash: hash, version: newValue) } else { remove(name, hash: hash) }
         }
     }

@@ -3,13 +3,13 @@
 ///
 /// A cache, never trusted on its own: it is used only when its CRC holds and it was saved at exactly the log's
 /// current end (same end position, same head hash); otherwise the writer reads the log as if it were missing.
-/// Layout (little-endian): `OWST`, u32 version 3, u64 end position, 32-byte head hash, u64 id count, then per id
-/// its u64 fingerprint (`IDTable.fingerprint`) and u64 position; u64 stream count, then
+/// Layout (little-endian): `OWST`, u32 version 4, u64 end position, 32-byte head hash, u64 fingerprint key, u64 id
+/// count, then per id its u64 fingerprint (`IDTable.fingerprint` under that key) and u64 position; u64 stream count, then
 /// per stream u16 name length, the name, u64 version; finally a CRC-32C of everything before it.
 enum WriterState {
     static let fileName = "writer.state"
     private static let magic = Array("OWST".utf8)
-    private static let version: UInt32 = 3
+    private static let version: UInt32 = 4
 
     static func save(_ directory: String, end: UInt64, hash: Digest32, ids: IDTable, streams: StreamTable)
         throws(LogError)
@@ -19,6 +19,7 @@ enum WriterState {
         append(version, to: &out)
         append(end, to: &out)
         out.append(contentsOf: hash.bytes)
+        append(ids.key, to: &out)
         append(UInt64(ids.count), to: &out)
         // The id entries straight into place: a million of them is 16 MB.
         let idStart = out.count
@@ -61,8 +62,9 @@ enum WriterState {
                 defer { offset += 8 }
                 return UInt64(littleEndian: body.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             }
-            guard let idCount = u64(), idCount <= UInt64(body.count / 16), idCount <= end else { return nil }
-            var ids = IDTable(capacity: Int(idCount))
+            guard let key = u64(), key != 0, let idCount = u64(), idCount <= UInt64(body.count / 16), idCount <= end
+            else { return nil }
+            var ids = IDTable(capacity: Int(idCount), key: key)
             for _ in 0..<idCount {
                 guard let fingerprint = u64(), fingerprint != 0, let position = u64(), position < end else { return nil }
                 ids.insert(fingerprint, position)

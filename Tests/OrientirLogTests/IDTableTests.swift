@@ -47,12 +47,14 @@ final class IDTableTests: XCTestCase {
         var seen = Set<UInt64>()
         for n in 0..<10_000 {
             let id = (0..<16).map { UInt8(truncatingIfNeeded: (n >> ($0 % 4 * 4)) &+ $0) }
-            let fingerprint = IDTable.fingerprint(id)
+            let fingerprint = IDTable(key: 7).fingerprint(id)
             XCTAssertNotEqual(fingerprint, 0)
             seen.insert(fingerprint)
         }
         XCTAssertEqual(seen.count, 10_000)
-        XCTAssertNotEqual(IDTable.fingerprint([1]), IDTable.fingerprint([1, 0]))
+        XCTAssertNotEqual(IDTable(key: 7).fingerprint([1]), IDTable(key: 7).fingerprint([1, 0]))
+        // Keyed: another table's key gives other fingerprints, so colliding ids cannot be made from outside.
+        XCTAssertNotEqual(IDTable(key: 7).fingerprint([1, 2, 3]), IDTable(key: 8).fingerprint([1, 2, 3]))
     }
 }
 

@@ -146,3 +146,68 @@ final class BatchSealerTests: XCTestCase {
         sealer.stop()
     }
 }
+
+/// What a closed or half-opened log does: fails appends at once, still reads, and leaves no cache behind that a
+/// later writer could trust. (Each of these once hung or misled; see the review notes of the log.)
+final class ClosingTests: XCTestCase {
+    func testAppendsAfterCloseFailInsteadOfWaiting() async throws {
+        let dir = try makeStoreDirectory(self)
+        let log = try FileLog(directory: dir, options: .init(durability: .batch))
+        _ = try await log.append([draft(0)])  // starts the committer thread
+        // Appends racing with close: each one returns, stored or refused.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 1..<200 {
+                group.addTask {
+                    do { _ = try await log.append([draft(n)]) } catch { XCTAssertEqual((error as? LogError)?.code, .invalidArgument) }
+                }
+            }
+            group.addTask { try log.close() }
+            try await group.waitForAll()
+        }
+        do {
+            _ = try await log.append([draft(1_000)])
+            XCTFail("an append after close was accepted")
+        } catch {
+            let code = error.code
+            XCTAssertEqual(code, .invalidArgument)
+        }
+        XCTAssertThrowsError(try Self.appendFromThread(log, draft(1_001)))
+        let stored = try FileLog(directory: dir, options: .reading).verify().records
+        XCTAssertGreaterThanOrEqual(stored, 1)
+    }
+
+    /// The blocking `append` (from a synchronous context the compiler picks it, not the async one).
+    private static func appendFromThread(_ log: FileLog, _ draft: RecordDraft) throws -> [AppendOutcome] {
+        try log.append([draft])
+    }
+
+    func testReadsAfterCloseInNoneMode() throws {
+        let dir = try makeStoreDirectory(self)
+        let log = try FileLog(directory: dir, options: .init(durability: .none))
+        _ = try log.append((0..<50).map { draft($0) })
+        try log.close()
+        XCTAssertEqual(try log.head().endPosition, 50)
+        XCTAssertEqual(try readAll(log).count, 50)
+        XCTAssertEqual(try log.verify().records, 50)
+        XCTAssertThrowsError(try log.withBulkImport { _ in })
+    }
+
+    /// A bit flipped in a sealed segment's payload stops the writer's opening (its scan of the log checks every
+    /// CRC); the failed opening must not save a writer.state that the next opening would take instead of the scan.
+    func testFailedOpeningSavesNoWriterState() throws {
+        let dir = try makeStoreDirectory(self)
+        do {
+            let log = try FileLog(directory: dir, options: .init(durability: .none, segmentBytes: 4_096, maxBatchRecords: 10))
+            for n in stride(from: 0, to: 300, by: 10) { _ = try log.append((n..<n + 10).map { draft($0) }) }
+            try log.close()
+        }
+        try FileManager.default.removeItem(atPath: dir + "/writer.state")
+        let first = try segmentPaths(dir)[0]
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: first))
+        bytes[BatchHeader.size + 20] ^= 0x10
+        try bytes.write(to: URL(fileURLWithPath: first))
+        XCTAssertThrowsError(try FileLog(directory: dir))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/writer.state"))
+        XCTAssertThrowsError(try FileLog(directory: dir), "the second opening scans again and fails again")
+    }
+}
