@@ -168,6 +168,15 @@ final class GroupState: @unchecked Sendable {
         dir = try Scratch.newStore("group")
         log = try FileLog(directory: dir, options: .init(durability: .batch))
     }
+
+    static func tearDown(_ box: Holder<GroupState>) throws {
+        if let state = box.value {
+            try state.log.close()
+            Scratch.remove(state.dir)
+        }
+        box.value = nil
+        Scratch.removeAll()
+    }
 }
 
 /// `appenders` threads (real OS threads, so that each really blocks in `append` at the same time) each append
@@ -229,23 +238,27 @@ func groupCommitBenchmark(appenders: Int) {
         benchmark.stopMeasurement()
         let elapsed = nowNanos() - start
         if let failure = failures.value { throw BenchError(failure) }
-        let total = appenders * perThread
-        benchmark.measurement(Metric.recordsPerSecond, rate(total, elapsed))
-        for sink in sinks {
-            for n in sink.nanos { benchmark.measurement(Metric.appendLatency, Int(n / 1_000)) }
-        }
-        let batches = try log.stats().batches - batchesBefore
-        benchmark.measurement(Metric.recordsPerFsync, total * 100 / max(batches, 1))
+        try recordGroupCommit(
+            benchmark, log: log, records: appenders * perThread, nanos: elapsed, latencies: sinks.map(\.nanos),
+            batchesBefore: batchesBefore)
     } setup: {
         box.value = try GroupState()
     } teardown: {
-        if let state = box.value {
-            try state.log.close()
-            Scratch.remove(state.dir)
-        }
-        box.value = nil
-        Scratch.removeAll()
+        try GroupState.tearDown(box)
     }
+}
+
+/// The group-commit metrics of one iteration: the rate, every append's latency, and records per written batch
+/// (= per fsync).
+func recordGroupCommit(
+    _ benchmark: Benchmark, log: FileLog, records: Int, nanos: UInt64, latencies: [[UInt64]], batchesBefore: Int
+) throws {
+    benchmark.measurement(Metric.recordsPerSecond, rate(records, nanos))
+    for part in latencies {
+        for n in part { benchmark.measurement(Metric.appendLatency, Int(n / 1_000)) }
+    }
+    let batches = try log.stats().batches - batchesBefore
+    benchmark.measurement(Metric.recordsPerFsync, records * 100 / max(batches, 1))
 }
 
 /// The same with `appenders` tasks using the log's async `append` (as a server's request handlers would): the
@@ -290,22 +303,13 @@ func groupCommitTasksBenchmark(appenders: Int) {
         }
         benchmark.stopMeasurement()
         let elapsed = nowNanos() - start
-        let total = appenders * perTask
-        benchmark.measurement(Metric.recordsPerSecond, rate(total, elapsed))
-        for part in latencies {
-            for n in part { benchmark.measurement(Metric.appendLatency, Int(n / 1_000)) }
-        }
-        let batches = try log.stats().batches - batchesBefore
-        benchmark.measurement(Metric.recordsPerFsync, total * 100 / max(batches, 1))
+        try recordGroupCommit(
+            benchmark, log: log, records: appenders * perTask, nanos: elapsed, latencies: latencies,
+            batchesBefore: batchesBefore)
     } setup: {
         box.value = try GroupState()
     } teardown: {
-        if let state = box.value {
-            try state.log.close()
-            Scratch.remove(state.dir)
-        }
-        box.value = nil
-        Scratch.removeAll()
+        try GroupState.tearDown(box)
     }
 }
 
