@@ -475,8 +475,10 @@ public final class FileLog: EventStore, @unchecked Sendable {
     /// sync then serves them all instead of a trickle of small groups.
     private func gatherArrivals(expecting count: Int) {
         guard count > 1 else { return }
-        // Most come back within microseconds: yield the CPU to them a few times before sleeping.
-        for _ in 0..<Self.yieldsBeforeSleeping where queueLock.withLock({ queue.count }) < count { sched_yield() }
+        // Most come back within tens of microseconds: yield the CPU to them for a while before sleeping (a sleep
+        // and its wake-up cost more than that on a busy 2-core machine).
+        let spinUntil = FileLog.now() + Self.yieldMicroseconds
+        while queueLock.withLock({ queue.count }) < count && FileLog.now() < spinUntil { sched_yield() }
         queueLock.lock()
         if queue.count >= count {
             queueLock.unlock()
@@ -502,7 +504,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
     }
 
     private static let commitDelayMicroseconds = 200
-    private static let yieldsBeforeSleeping = 50
+    private static let yieldMicroseconds: Int64 = 120
 
     /// Commits rounds of queued appends until the queue stays empty or the role passes on. `me` is the leading
     /// thread appender's own append, or nil on the committer thread, which never passes the role on.
