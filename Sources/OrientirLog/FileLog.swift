@@ -562,12 +562,6 @@ public final class FileLog: EventStore, @unchecked Sendable {
         return results
     }
 
-    @inline(__always)
-    fileprivate static func isWellFormed(_ draft: RecordDraft) -> Bool {
-        !draft.id.isEmpty && draft.id.count <= RecordDraft.maxIDLength && !draft.stream.isEmpty
-            && draft.stream.utf8.count <= 255 && draft.payload.count <= BatchHeader.maxPayloadLength / 2
-    }
-
     fileprivate static func check(_ draft: RecordDraft) -> LogError? {
         if draft.id.isEmpty || draft.id.count > RecordDraft.maxIDLength {
             return LogError(.invalidArgument, "an id must have 1 to \(RecordDraft.maxIDLength) bytes")
@@ -1130,7 +1124,7 @@ struct WriterTables {
             drafts.withUnsafeBufferPointer { drafts in
                 for i in drafts.indices {
                     let draft = drafts.baseAddress! + i  // borrowed in place: no copy
-                    if !FileLog.isWellFormed(draft.pointee) { failure = FileLog.check(draft.pointee); break }
+                    if let error = FileLog.check(draft.pointee) { failure = error; break }
                     let fingerprint = fingerprints[i]
                     let nextPosition = endPosition + UInt64(accepted.count)
                     if !ids.insertIfNew(fingerprint, nextPosition) {

@@ -6,15 +6,9 @@ extension EncodedEvent {
     /// Appends the canonical NDJSON line (no line terminator); on a damaged payload throws, having appended part
     /// of a line.
     func write(into buffer: inout ByteBuffer, sealedAs readOut: SealedReadOut) throws(EventCodecError) {
-        buffer.appendEnvelopeHead(id: id, type: type, schema: schema, occurredAt: occurredAt)
-        buffer.appendJSONString(region)
-        buffer.append(#","municipality":"#)
-        buffer.appendJSONString(municipality)
-        if let source {
-            buffer.append(#","source":"#)
-            buffer.appendJSONString(source)
-        }
-        buffer.append(#","data":"#)
+        buffer.appendEnvelope(
+            id: id, type: type, schema: schema, occurredAt: occurredAt, region: region, municipality: municipality,
+            source: source)
         var reader = rest
         if let sealedPersonIdBytes {
             _ = try reader.span()  // the sealed box

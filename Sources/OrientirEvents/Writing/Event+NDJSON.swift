@@ -25,15 +25,17 @@ extension Event {
     }
 
     func write(into buffer: inout ByteBuffer, sealedAs readOut: SealedReadOut) {
-        buffer.appendEnvelopeHead(id: id, type: type, schema: schema, occurredAt: occurredAt)
-        buffer.appendJSONString(region)
-        buffer.append(#","municipality":"#)
-        buffer.appendJSONString(municipality)
-        if let source {
-            buffer.append(#","source":"#)
-            buffer.appendJSONString(source)
+        var region = region, municipality = municipality, source = source
+        region.withUTF8 { region in
+            municipality.withUTF8 { municipality in
+                func envelope(_ source: UnsafeRawBufferPointer?) {
+                    buffer.appendEnvelope(
+                        id: id, type: type, schema: schema, occurredAt: occurredAt, region: UnsafeRawBufferPointer(region),
+                        municipality: UnsafeRawBufferPointer(municipality), source: source)
+                }
+                if source == nil { envelope(nil) } else { source!.withUTF8 { envelope(UnsafeRawBufferPointer($0)) } }
+            }
         }
-        buffer.append(#","data":"#)
         data.writeJSON(into: &buffer, sealedAs: readOut)
         buffer.append(UInt8(ascii: "}"))
     }
@@ -71,9 +73,27 @@ extension SealedReadOut {
 }
 
 extension ByteBuffer {
+    /// Appends every envelope key up to and including `"data":`; the caller writes the `data` object and the
+    /// closing brace. Shared by the `Event` writer and the transcoder of encoded events.
+    @inline(__always)
+    mutating func appendEnvelope(
+        id: EventID, type: EventType, schema: Int, occurredAt: Timestamp, region: UnsafeRawBufferPointer,
+        municipality: UnsafeRawBufferPointer, source: UnsafeRawBufferPointer?
+    ) {
+        appendEnvelopeHead(id: id, type: type, schema: schema, occurredAt: occurredAt)
+        appendJSONString(region)
+        append(#","municipality":"#)
+        appendJSONString(municipality)
+        if let source {
+            append(#","source":"#)
+            appendJSONString(source)
+        }
+        append(#","data":"#)
+    }
+
     /// Appends the envelope keys before `region`, ending with `"region":`.
     @inline(__always)
-    mutating func appendEnvelopeHead(id: EventID, type: EventType, schema: Int, occurredAt: Timestamp) {
+    private mutating func appendEnvelopeHead(id: EventID, type: EventType, schema: Int, occurredAt: Timestamp) {
         reserve(64)
         append(#"{"id":""#)
         reserve(36)
