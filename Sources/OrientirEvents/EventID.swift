@@ -1,5 +1,5 @@
 /// The envelope `id`: a UUID, held as 16 bytes and written in lowercase canonical form (8-4-4-4-12).
-public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible, BitwiseCopyable {
     /// The first eight bytes, big-endian.
     public let high: UInt64
     /// The last eight bytes, big-endian.

@@ -5,7 +5,7 @@ import OrientirProjections
 /// names (person, organisation, team, programme, mentorship). A footprint folds one subject's events on read.
 public struct SubjectIndex: Projection {
     public static let name = "footprints"
-    public static let version = 1
+    public static let version = 2
     /// Its snapshot is as large as the log: as-of reads fold from zero or the checkpoint instead.
     public static let keepsPeriodicSnapshots = false
 
@@ -15,13 +15,16 @@ public struct SubjectIndex: Projection {
     var offsets: [Int] = [0]
     var bytes: [UInt8] = []
     var subjects = Interner()
-    /// Each subject's events as a linked list over flat arrays (no array per subject): first and last entry,
-    /// entry count; each entry's event index and next entry (-1 at the end).
-    var subjectFirst: [Int32] = []
-    var subjectLast: [Int32] = []
-    var subjectCount: [Int32] = []
-    var entryEvent: [Int32] = []
-    var entryNext: [Int32] = []
+    /// The indexed part, subject by subject (compressed rows): subject `s`'s event indices, in log order, are
+    /// `indexed[starts[s]..<starts[s + 1]]` for the subjects known when it was built.
+    var starts: [Int32] = [0]
+    var indexed: [Int32] = []
+    /// Index entries folded since: subject and event index, in log order. Appending is all the fold does (no
+    /// pointer chasing per event); ``prepareForReads()`` merges them into the rows in one counting pass.
+    var pendingSubjects: [Int32] = []
+    var pendingEvents: [Int32] = []
+    /// The last event index entered under each subject, so an event naming a subject twice is entered once.
+    var lastEvent: [Int32] = []
 
     public init() {}
 
@@ -30,91 +33,124 @@ public struct SubjectIndex: Projection {
     public mutating func apply(_ logged: LoggedEvent) {
         let index = Int32(positions.count)
         positions.append(logged.position)
-        ids.append(logged.event.id)
+        ids.append(logged.id)
         bytes.append(contentsOf: logged.payload)
         offsets.append(bytes.count)
-        let event = logged.event
-        add(index, subjects.intern(event.stream))
-        switch event.data {
-        case .studentEnrolled(let data): add(index, subjects.intern("org-", data.schoolOrgId))
-        case .staffMemberRegistered(let data): add(index, subjects.intern("org-", data.orgId))
-        case .mentorRegistered(let data): if let org = data.orgId { add(index, subjects.intern("org-", org)) }
-        case .expertRegistered(let data): if let org = data.orgId { add(index, subjects.intern("org-", org)) }
-        case .programmeEnrolled(let data): add(index, subjects.intern("programme-", data.programmeId))
-        case .programmeCompleted(let data): add(index, subjects.intern("programme-", data.programmeId))
-        case .careerTrialCompleted(let data): add(index, subjects.intern("org-", data.providerOrgId))
-        case .mentorshipStarted(let data):
-            add(index, subjects.intern("person-", data.mentorId))
-            add(index, data.menteeKind == .team ? subjects.intern("team-", data.menteeId)
-                : subjects.intern("person-", data.menteeId))
-        case .teamRegistered(let data):
-            add(index, subjects.intern("org-", data.schoolOrgId))
-            for member in data.memberIds { add(index, subjects.intern("person-", member)) }
-        case .teamMemberJoined(let data): add(index, subjects.intern("person-", data.personId))
-        case .teamMemberLeft(let data): add(index, subjects.intern("person-", data.personId))
-        case .agreementSigned(let data): add(index, subjects.intern("org-", data.coordinatorOrgId))
-        case .programmeLaunched(let data): add(index, subjects.intern("org-", data.holderOrgId))
+        add(index, subjects.intern(utf8: logged.stream))
+        let fields = logged.fields
+        typealias F = Fields
+        switch fields.type {
+        case .studentEnrolled: add(index, subjects.intern("org-", utf8: fields.bytes(F.enrolledSchool)))
+        case .staffMemberRegistered: add(index, subjects.intern("org-", utf8: fields.bytes(F.staffOrg)))
+        case .mentorRegistered:
+            if let org = fields.optionalBytes(F.mentorOrg) { add(index, subjects.intern("org-", utf8: org)) }
+        case .expertRegistered:
+            if let org = fields.optionalBytes(F.expertOrg) { add(index, subjects.intern("org-", utf8: org)) }
+        case .programmeEnrolled:
+            add(index, subjects.intern("programme-", utf8: fields.bytes(F.enrolledProgramme)))
+        case .programmeCompleted:
+            add(index, subjects.intern("programme-", utf8: fields.bytes(F.completedProgramme)))
+        case .careerTrialCompleted: add(index, subjects.intern("org-", utf8: fields.bytes(F.trialProvider)))
+        case .mentorshipStarted:
+            add(index, subjects.intern("person-", utf8: fields.bytes(F.mentor)))
+            let mentee = fields.bytes(F.mentee)
+            add(index, fields.value(F.menteeKind, as: MenteeKind.self) == .team
+                ? subjects.intern("team-", utf8: mentee) : subjects.intern("person-", utf8: mentee))
+        case .teamRegistered:
+            add(index, subjects.intern("org-", utf8: fields.bytes(F.teamSchool)))
+            for member in fields.ids(F.teamMembers) { add(index, subjects.intern("person-", utf8: member)) }
+        case .teamMemberJoined: add(index, subjects.intern("person-", utf8: fields.bytes(F.joinedPerson)))
+        case .teamMemberLeft: add(index, subjects.intern("person-", utf8: fields.bytes(F.leftPerson)))
+        case .agreementSigned: add(index, subjects.intern("org-", utf8: fields.bytes(F.agreementCoordinator)))
+        case .programmeLaunched: add(index, subjects.intern("org-", utf8: fields.bytes(F.programmeHolder)))
         default: break
         }
+    }
+
+    /// The fields the index reads, resolved once.
+    private enum Fields {
+        static let enrolledSchool = EventType.studentEnrolled.field("schoolOrgId")
+        static let staffOrg = EventType.staffMemberRegistered.field("orgId")
+        static let mentorOrg = EventType.mentorRegistered.field("orgId")
+        static let expertOrg = EventType.expertRegistered.field("orgId")
+        static let enrolledProgramme = EventType.programmeEnrolled.field("programmeId")
+        static let completedProgramme = EventType.programmeCompleted.field("programmeId")
+        static let trialProvider = EventType.careerTrialCompleted.field("providerOrgId")
+        static let mentor = EventType.mentorshipStarted.field("mentorId")
+        static let menteeKind = EventType.mentorshipStarted.field("menteeKind")
+        static let mentee = EventType.mentorshipStarted.field("menteeId")
+        static let teamSchool = EventType.teamRegistered.field("schoolOrgId")
+        static let teamMembers = EventType.teamRegistered.field("memberIds")
+        static let joinedPerson = EventType.teamMemberJoined.field("personId")
+        static let leftPerson = EventType.teamMemberLeft.field("personId")
+        static let agreementCoordinator = EventType.agreementSigned.field("coordinatorOrgId")
+        static let programmeHolder = EventType.programmeLaunched.field("holderOrgId")
     }
 
     @inline(__always)
     private mutating func add(_ index: Int32, _ subject32: Int32) {
         let subject = Int(subject32)
-        let entry = Int32(entryEvent.count)
-        if subject == subjectFirst.count {
-            subjectFirst.append(entry)
-            subjectLast.append(entry)
-            subjectCount.append(1)
-        } else if subjectLast[subject] < 0 {
-            subjectFirst[subject] = entry
-            subjectLast[subject] = entry
-            subjectCount[subject] = 1
+        if subject == lastEvent.count {
+            lastEvent.append(index)
         } else {
-            let last = Int(subjectLast[subject])
-            if entryEvent[last] == index { return }
-            entryNext[last] = entry
-            subjectLast[subject] = entry
-            subjectCount[subject] += 1
+            if lastEvent[subject] == index { return }
+            lastEvent[subject] = index
         }
-        entryEvent.append(index)
-        entryNext.append(-1)
+        pendingSubjects.append(subject32)
+        pendingEvents.append(index)
     }
 
-    /// Every subject key an event names: its stream, and the other people and organisations in its data.
-    static func subjects(of event: Event) -> [String] {
-        var keys = [event.stream]
-        switch event.data {
-        case .studentEnrolled(let data): keys.append("org-" + data.schoolOrgId)
-        case .staffMemberRegistered(let data): keys.append("org-" + data.orgId)
-        case .mentorRegistered(let data): if let org = data.orgId { keys.append("org-" + org) }
-        case .expertRegistered(let data): if let org = data.orgId { keys.append("org-" + org) }
-        case .programmeEnrolled(let data): keys.append("programme-" + data.programmeId)
-        case .programmeCompleted(let data): keys.append("programme-" + data.programmeId)
-        case .careerTrialCompleted(let data): keys.append("org-" + data.providerOrgId)
-        case .mentorshipStarted(let data):
-            keys.append("person-" + data.mentorId)
-            keys.append((data.menteeKind == .team ? "team-" : "person-") + data.menteeId)
-        case .teamRegistered(let data):
-            keys.append("org-" + data.schoolOrgId)
-            keys += data.memberIds.map { "person-" + $0 }
-        case .teamMemberJoined(let data): keys.append("person-" + data.personId)
-        case .teamMemberLeft(let data): keys.append("person-" + data.personId)
-        case .agreementSigned(let data): keys.append("org-" + data.coordinatorOrgId)
-        case .programmeLaunched(let data): keys.append("org-" + data.holderOrgId)
-        default: break
-        }
-        return keys
+    /// Merges the pending entries into the rows (the engine calls it at the end of every fold).
+    public mutating func prepareForReads() {
+        guard !pendingSubjects.isEmpty || starts.count != subjects.count + 1 else { return }
+        (starts, indexed) = merged()
+        pendingSubjects.removeAll()
+        pendingEvents.removeAll()
     }
 
-    /// The event indices of one subject, in log order.
+    /// The rows with the pending entries merged in: a counting sort by subject, older entries first.
+    func merged() -> (starts: [Int32], indexed: [Int32]) {
+        if pendingSubjects.isEmpty && starts.count == subjects.count + 1 { return (starts, indexed) }
+        let subjectCount = subjects.count
+        let rows = starts.count - 1
+        var newStarts = [Int32](repeating: 0, count: subjectCount + 1)
+        newStarts.withUnsafeMutableBufferPointer { counts in
+            for subject in 0..<rows { counts[subject + 1] = starts[subject + 1] - starts[subject] }
+            for subject in pendingSubjects { counts[Int(subject) + 1] += 1 }
+            for subject in 0..<subjectCount { counts[subject + 1] += counts[subject] }
+        }
+        let total = Int(newStarts[subjectCount])
+        let flat = [Int32](unsafeUninitializedCapacity: total) { flat, initialized in
+            var cursor = newStarts
+            cursor.withUnsafeMutableBufferPointer { cursor in
+                indexed.withUnsafeBufferPointer { old in
+                    for subject in 0..<rows {
+                        var next = Int(cursor[subject])
+                        for entry in Int(starts[subject])..<Int(starts[subject + 1]) {
+                            flat[next] = old[entry]
+                            next += 1
+                        }
+                        cursor[subject] = Int32(next)
+                    }
+                }
+                for (subject, event) in zip(pendingSubjects, pendingEvents) {
+                    flat[Int(cursor[Int(subject)])] = event
+                    cursor[Int(subject)] += 1
+                }
+            }
+            initialized = total
+        }
+        return (newStarts, flat)
+    }
+
+    /// The event indices of one subject, in log order: its row, then any pending entries.
     func eventIndices(ofSubject subject: Int) -> [Int32] {
         var result: [Int32] = []
-        result.reserveCapacity(Int(subjectCount[subject]))
-        var entry = subjectFirst[subject]
-        while entry >= 0 {
-            result.append(entryEvent[Int(entry)])
-            entry = entryNext[Int(entry)]
+        if subject + 1 < starts.count {
+            result.append(contentsOf: indexed[Int(starts[subject])..<Int(starts[subject + 1])])
+        }
+        for (pending, event) in zip(pendingSubjects, pendingEvents) where Int(pending) == subject {
+            result.append(event)
         }
         return result
     }
@@ -134,52 +170,32 @@ public struct SubjectIndex: Projection {
     }
 
     public func writeSnapshot(to writer: inout SnapshotWriter) {
+        let (starts, indexed) = merged()
+        writer.reserveCapacity(bytes.count + 8 * positions.count + 16 * ids.count + 8 * offsets.count
+            + 4 * indexed.count + 4 * starts.count + subjects.byteCount + 4 * subjects.count + 256)
         writer.array(positions)
-        var halves: [UInt64] = []
-        halves.reserveCapacity(ids.count * 2)
-        for id in ids {
-            halves.append(id.high)
-            halves.append(id.low)
-        }
-        writer.array(halves)
+        writer.array(ids)
         writer.array(offsets)
         writer.raw(bytes)
         writer.interner(subjects)
-        writer.array(subjectCount)
-        var flat: [Int32] = []
-        flat.reserveCapacity(entryEvent.count)
-        for subject in subjectFirst.indices { flat += eventIndices(ofSubject: subject) }
-        writer.array(flat)
+        writer.array(starts)
+        writer.array(indexed)
     }
 
     public init(snapshot reader: inout SnapshotReader) throws(ProjectionError) {
         positions = try reader.array()
-        let halves = try reader.array(of: UInt64.self)
-        ids = stride(from: 0, to: halves.count - 1, by: 2).map { EventID(high: halves[$0], low: halves[$0 + 1]) }
+        ids = try reader.array()
         offsets = try reader.array()
         bytes = try reader.raw()
         subjects = try reader.interner()
-        let counts = try reader.array(of: Int32.self)
-        let flat = try reader.array(of: Int32.self)
-        var start = 0
-        subjectFirst.reserveCapacity(counts.count)
-        subjectLast.reserveCapacity(counts.count)
-        entryEvent.reserveCapacity(flat.count)
-        entryNext.reserveCapacity(flat.count)
-        for count in counts {
-            let end = min(flat.count, start + max(0, Int(count)))
-            let first = Int32(entryEvent.count)
-            for index in start..<end {
-                entryEvent.append(flat[index])
-                entryNext.append(index + 1 < end ? Int32(entryEvent.count) : -1)
-            }
-            subjectFirst.append(end > start ? first : -1)
-            subjectLast.append(end > start ? Int32(entryEvent.count - 1) : -1)
-            subjectCount.append(Int32(end - start))
-            start = end
-        }
+        starts = try reader.array()
+        indexed = try reader.array()
+        lastEvent = [Int32](repeating: -1, count: subjects.count)
         guard ids.count == positions.count, offsets.count == positions.count + 1, offsets.last == bytes.count,
-            start == flat.count, subjectFirst.count == subjects.count
+            starts.count == subjects.count + 1, starts.first == 0, starts.last.map(Int.init) == indexed.count,
+            zip(starts, starts.dropFirst()).allSatisfy({ $0 <= $1 }),
+            indexed.allSatisfy({ $0 >= 0 && Int($0) < positions.count }),
+            zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 })
         else { throw ProjectionError(.badSnapshot, "footprint index snapshot does not add up") }
     }
 }

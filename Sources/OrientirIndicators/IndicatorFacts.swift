@@ -5,7 +5,7 @@ import OrientirProjections
 /// ids interned to integers, in log order. Indicators are computed from it for any scope and period on demand.
 public struct IndicatorFacts: Projection {
     public static let name = "indicators"
-    public static let version = 1
+    public static let version = 2
 
     /// No value: an absent date, organisation kind or id.
     static let none: Int32 = -1
@@ -27,6 +27,8 @@ public struct IndicatorFacts: Projection {
     /// Academic start years and calendar years in which some folded event is dated.
     public var academicYears: Set<Int> = []
     public var calendarYears: Set<Int> = []
+    /// The day of the last folded event (the year sets are up to date for it); not part of the snapshot.
+    var lastDay = Int32.min
 
     // Reference data, latest registration or launch in log order (rule 7).
     var organisationKind: [Int32] = []
@@ -72,125 +74,147 @@ public struct IndicatorFacts: Projection {
     // MARK: - The fold
 
     public mutating func apply(_ logged: LoggedEvent) {
-        let event = logged.event
-        let date = event.occurredAt.localDate
+        let fields = logged.fields
+        let date = logged.encoded.occurredAtTime.localDate
         let day = Int32(date.daysSinceEpoch)
-        academicYears.insert(date.month >= 9 ? date.year : date.year - 1)
-        calendarYears.insert(date.year)
-        let place = Place(municipality: municipalities.intern(event.municipality), region: regions.intern(event.region))
-        switch event.data {
-        case .organisationRegistered(let data):
-            let org = organisation(data.orgId)
-            organisationKind[Int(org)] = Int32(OrganisationKind.allCases.firstIndex(of: data.kind)!)
+        if day != lastDay {
+            // Consecutive events mostly share a day: the year sets are touched only when it changes.
+            lastDay = day
+            academicYears.insert(date.month >= 9 ? date.year : date.year - 1)
+            calendarYears.insert(date.year)
+        }
+        let place = Place(municipality: municipalities.intern(utf8: logged.encoded.municipalityBytes),
+                          region: regions.intern(utf8: logged.encoded.regionBytes))
+        switch fields.type {
+        case .organisationRegistered:
+            let org = organisation(fields.bytes(F.organisationId))
+            organisationKind[Int(org)] = Int32(fields.ordinal(F.organisationKind))
             organisationMunicipality[Int(org)] = place.municipality
             organisationRegion[Int(org)] = place.region
-        case .programmeLaunched(let data):
-            let programme = self.programme(data.programmeId)
-            let holder = organisation(data.holderOrgId)
+        case .programmeLaunched:
+            let programme = self.programme(fields.bytes(F.launchedProgramme))
+            let holder = organisation(fields.bytes(F.launchHolder))
             programmeHolder[Int(programme)] = holder
-            programmeKind[Int(programme)] = Int32(ProgrammeKind.allCases.firstIndex(of: data.kind)!)
-            launches.append(Launch(programme: programme, holder: holder, isNew: data.isNew, day: day, place: place,
-                                   ref: ref(logged)))
-        case .agreementSigned(let data):
-            let agreement = self.agreement(data.agreementId)
+            programmeKind[Int(programme)] = Int32(fields.ordinal(F.launchKind))
+            launches.append(Launch(programme: programme, holder: holder, isNew: fields.bool(F.launchIsNew), day: day,
+                                   place: place, ref: ref(logged)))
+        case .agreementSigned:
+            let agreement = self.agreement(fields.bytes(F.signedAgreement))
             agreementSignings.append(Agreement(
-                agreement: agreement, partner: organisation(data.partnerOrgId),
-                validUntil: data.validUntil.map { Int32($0.daysSinceEpoch) } ?? Self.noDay, day: day, place: place,
-                ref: ref(logged)))
-        case .agreementEnded(let data):
-            let agreement = self.agreement(data.agreementId)
-            agreementEnd[Int(agreement)] = min(agreementEnd[Int(agreement)], day)
-        case .studentEnrolled(let data):
-            enrolments.append(Enrolment(
-                person: person(data.personId), school: organisation(data.schoolOrgId), grade: Int32(data.grade),
-                academicYear: Int32(data.academicYear.startYear), place: place, ref: ref(logged)))
-        case .staffMemberRegistered(let data):
-            staff.append(PersonAtOrg(person: person(data.personId), org: organisation(data.orgId),
-                                     kind: Int32(StaffRole.allCases.firstIndex(of: data.role)!), day: day,
-                                     place: place, ref: ref(logged)))
-        case .mentorRegistered(let data):
-            mentors.append(PersonAtOrg(person: person(data.personId), org: data.orgId.map { organisation($0) } ?? Self.none,
-                                       kind: Int32(MentorKind.allCases.firstIndex(of: data.mentorKind)!), day: day,
-                                       place: place, ref: ref(logged)))
-        case .expertRegistered(let data):
-            experts.append(PersonAtOrg(person: person(data.personId), org: data.orgId.map { organisation($0) } ?? Self.none,
-                                       kind: 0, day: day, place: place, ref: ref(logged)))
-        case .diagnosticCompleted(let data):
-            let person = person(data.personId)
-            facetDays[Int(person)].diagnostic = min(facetDays[Int(person)].diagnostic, day)
-        case .individualRouteSet(let data):
-            let person = person(data.personId)
-            facetDays[Int(person)].route = min(facetDays[Int(person)].route, day)
-            routes.append(PersonActivity(person: person, value: Int32(data.academicYear.startYear), day: day,
-                                         ref: ref(logged)))
-        case .programmeEnrolled(let data):
-            programmeEnrolments.append(PersonInProgramme(
-                person: person(data.personId), programme: programme(data.programmeId), completed: true, day: day,
+                agreement: agreement, partner: organisation(fields.bytes(F.signedPartner)),
+                validUntil: fields.isPresent(F.validUntil) ? Int32(fields.days(F.validUntil)) : Self.noDay, day: day,
                 place: place, ref: ref(logged)))
-        case .programmeCompleted(let data):
-            let person = person(data.personId)
-            let completed = data.result != .withdrawn
+        case .agreementEnded:
+            let agreement = self.agreement(fields.bytes(F.endedAgreement))
+            agreementEnd[Int(agreement)] = min(agreementEnd[Int(agreement)], day)
+        case .studentEnrolled:
+            enrolments.append(Enrolment(
+                person: person(fields.bytes(F.enrolledPerson)), school: organisation(fields.bytes(F.enrolledSchool)),
+                grade: Int32(fields.integer(F.enrolledGrade)), academicYear: Int32(fields.startYear(F.enrolledYear)),
+                place: place, ref: ref(logged)))
+        case .staffMemberRegistered:
+            staff.append(PersonAtOrg(person: person(fields.bytes(F.staffPerson)), org: organisation(fields.bytes(F.staffOrg)),
+                                     kind: Int32(fields.ordinal(F.staffRole)), day: day, place: place, ref: ref(logged)))
+        case .mentorRegistered:
+            mentors.append(PersonAtOrg(
+                person: person(fields.bytes(F.mentorPerson)),
+                org: fields.optionalBytes(F.mentorOrg).map { organisation($0) } ?? Self.none,
+                kind: Int32(fields.ordinal(F.mentorKind)), day: day, place: place, ref: ref(logged)))
+        case .expertRegistered:
+            experts.append(PersonAtOrg(
+                person: person(fields.bytes(F.expertPerson)),
+                org: fields.optionalBytes(F.expertOrg).map { organisation($0) } ?? Self.none,
+                kind: 0, day: day, place: place, ref: ref(logged)))
+        case .diagnosticCompleted:
+            let person = person(fields.bytes(F.diagnosticPerson))
+            facetDays[Int(person)].diagnostic = min(facetDays[Int(person)].diagnostic, day)
+        case .individualRouteSet:
+            let person = person(fields.bytes(F.routePerson))
+            facetDays[Int(person)].route = min(facetDays[Int(person)].route, day)
+            routes.append(PersonActivity(person: person, value: Int32(fields.startYear(F.routeYear)), day: day,
+                                         ref: ref(logged)))
+        case .programmeEnrolled:
+            programmeEnrolments.append(PersonInProgramme(
+                person: person(fields.bytes(F.programmeEnrolledPerson)),
+                programme: programme(fields.bytes(F.programmeEnrolledProgramme)), completed: true, day: day,
+                place: place, ref: ref(logged)))
+        case .programmeCompleted:
+            let person = person(fields.bytes(F.programmeCompletedPerson))
+            let completed = fields.value(F.programmeResult, as: ProgrammeResult.self) != .withdrawn
             if completed { facetDays[Int(person)].programme = min(facetDays[Int(person)].programme, day) }
             programmeCompletions.append(PersonInProgramme(
-                person: person, programme: programme(data.programmeId), completed: completed, day: day, place: place,
-                ref: ref(logged)))
-        case .careerTrialCompleted(let data):
-            let person = person(data.personId)
+                person: person, programme: programme(fields.bytes(F.programmeCompletedProgramme)),
+                completed: completed, day: day, place: place, ref: ref(logged)))
+        case .careerTrialCompleted:
+            let person = person(fields.bytes(F.trialPerson))
             facetDays[Int(person)].trial = min(facetDays[Int(person)].trial, day)
             trials.append(PersonActivity(person: person, value: 0, day: day, ref: ref(logged)))
-        case .competitionResultRecorded(let data):
-            let prize = data.result == .prizeWinner || data.result == .winner
+        case .competitionResultRecorded:
+            let result = fields.value(F.competitionResult, as: CompetitionResult.self)
+            let prize = result == .prizeWinner || result == .winner
+            let technical = fields.bool(F.competitionTechnical)
             let reference = ref(logged)
-            if data.participantKind == .person {
-                let person = person(data.participantId)
+            let participant = fields.bytes(F.participantId)
+            if fields.value(F.participantKind, as: ParticipantKind.self) == .person {
+                let person = person(participant)
                 facetDays[Int(person)].competition = min(facetDays[Int(person)].competition, day)
-                results.append(ResultCredit(person: person, own: true, prize: prize, technical: data.technical,
+                results.append(ResultCredit(person: person, own: true, prize: prize, technical: technical,
                                             day: day, place: place, ref: reference))
             } else {
-                for member in teamMembers[Int(team(data.participantId))] {
-                    results.append(ResultCredit(person: member, own: false, prize: prize, technical: data.technical,
+                for member in teamMembers[Int(team(participant))] {
+                    results.append(ResultCredit(person: member, own: false, prize: prize, technical: technical,
                                                 day: day, place: place, ref: reference))
                 }
             }
-        case .mentorshipStarted(let data):
-            let mentorship = self.mentorship(data.mentorshipId)
+        case .mentorshipStarted:
+            let mentorship = self.mentorship(fields.bytes(F.startedMentorship))
             let reference = ref(logged)
-            let credited = data.menteeKind == .person ? [person(data.menteeId)] : teamMembers[Int(team(data.menteeId))]
-            for mentee in credited {
-                mentees.append(Mentee(mentorship: mentorship, person: mentee, day: day, ref: reference))
+            let mentee = fields.bytes(F.menteeId)
+            if fields.value(F.menteeKind, as: MenteeKind.self) == .person {
+                mentees.append(Mentee(mentorship: mentorship, person: person(mentee), day: day, ref: reference))
+            } else {
+                for member in teamMembers[Int(team(mentee))] {
+                    mentees.append(Mentee(mentorship: mentorship, person: member, day: day, ref: reference))
+                }
             }
-        case .mentorshipEnded(let data):
-            let mentorship = self.mentorship(data.mentorshipId)
+        case .mentorshipEnded:
+            let mentorship = self.mentorship(fields.bytes(F.endedMentorship))
             mentorshipEnd[Int(mentorship)] = min(mentorshipEnd[Int(mentorship)], day)
-        case .teamRegistered(let data):
-            let team = self.team(data.teamId)
-            let school = organisation(data.schoolOrgId)
+        case .teamRegistered:
+            let team = self.team(fields.bytes(F.registeredTeam))
+            let school = organisation(fields.bytes(F.teamSchool))
             teamSchool[Int(team)] = school
-            teamRegistrations.append(TeamFact(team: team, value: Int32(data.season.startYear), day: day, place: place,
-                                              ref: ref(logged)))
-            for id in data.memberIds { addMember(team, person(id), day: day) }
-        case .teamMemberJoined(let data):
-            addMember(team(data.teamId), person(data.personId), day: day)
-        case .teamMemberLeft(let data):
-            let team = self.team(data.teamId)
-            let person = person(data.personId)
+            teamRegistrations.append(TeamFact(team: team, value: Int32(fields.startYear(F.teamSeason)), day: day,
+                                              place: place, ref: ref(logged)))
+            for id in fields.ids(F.teamMembers) { addMember(team, person(id), day: day) }
+        case .teamMemberJoined:
+            addMember(team(fields.bytes(F.joinedTeam)), person(fields.bytes(F.joinedPerson)), day: day)
+        case .teamMemberLeft:
+            let team = self.team(fields.bytes(F.leftTeam))
+            let person = person(fields.bytes(F.leftPerson))
             teamMembers[Int(team)].removeAll { $0 == person }
             memberships.append(Membership(team: team, person: person, joins: false, day: day))
-        case .projectSubmitted(let data):
-            projectSubmissions.append(TeamFact(team: team(data.teamId), value: projects.intern(data.projectId),
+        case .projectSubmitted:
+            projectSubmissions.append(TeamFact(team: team(fields.bytes(F.submittingTeam)),
+                                               value: projects.intern(utf8: fields.bytes(F.submittedProject)),
                                                day: day, place: place, ref: ref(logged)))
-        case .teamAdvanced(let data):
-            advances.append(TeamFact(team: team(data.teamId), value: 0, day: day, place: place, ref: ref(logged)))
-        case .teacherTrainingCompleted(let data):
-            trainings.append(Training(person: person(data.personId),
-                                      kind: Int32(TrainingKind.allCases.firstIndex(of: data.kind)!),
-                                      priority: data.priorityArea, day: day, place: place, ref: ref(logged)))
-        case .experienceShared(let data):
-            experience.append(PersonActivity(person: person(data.personId), value: 0, day: day, ref: ref(logged)))
-        case .staffingDemandDeclared(let data):
-            let key = DemandKey(employer: organisation(data.employerOrgId),
-                                profession: professions.intern(data.professionCode), year: Int32(data.year))
-            let demand = Demand(key: key, positions: Int32(clamping: data.positions), place: place, ref: ref(logged))
+        case .teamAdvanced:
+            advances.append(TeamFact(team: team(fields.bytes(F.advancedTeam)), value: 0, day: day, place: place,
+                                     ref: ref(logged)))
+        case .teacherTrainingCompleted:
+            trainings.append(Training(person: person(fields.bytes(F.trainedPerson)),
+                                      kind: Int32(fields.ordinal(F.trainingKind)),
+                                      priority: fields.bool(F.trainingPriority), day: day, place: place,
+                                      ref: ref(logged)))
+        case .experienceShared:
+            experience.append(PersonActivity(person: person(fields.bytes(F.sharingPerson)), value: 0, day: day,
+                                             ref: ref(logged)))
+        case .staffingDemandDeclared:
+            let key = DemandKey(employer: organisation(fields.bytes(F.demandEmployer)),
+                                profession: professions.intern(utf8: fields.bytes(F.demandProfession)),
+                                year: Int32(truncatingIfNeeded: fields.integer(F.demandYear)))
+            let demand = Demand(key: key, positions: Int32(clamping: fields.integer(F.demandPositions)), place: place,
+                                ref: ref(logged))
             // Rule 12: the declaration with the greatest position wins, whatever its date.
             if let index = demandIndex[key] {
                 demands[Int(index)] = demand
@@ -198,21 +222,91 @@ public struct IndicatorFacts: Projection {
                 demandIndex[key] = Int32(demands.count)
                 demands.append(demand)
             }
-        case .graduateDestinationRecorded(let data):
+        case .graduateDestinationRecorded:
+            let destination = fields.value(F.graduateDestination, as: Destination.self)
+            let profile = fields.value(F.graduateProfile, as: GraduateProfile.self)
             graduates.append(Graduate(
-                person: person(data.personId), inRegion: data.inRegion,
-                furtherEducation: data.destination == .college || data.destination == .university,
-                technical: data.profile == .technical || data.profile == .science, day: day, place: place,
-                ref: ref(logged)))
-        case .surveyAnswered(let data):
+                person: person(fields.bytes(F.graduatePerson)), inRegion: fields.bool(F.graduateInRegion),
+                furtherEducation: destination == .college || destination == .university,
+                technical: profile == .technical || profile == .science, day: day, place: place, ref: ref(logged)))
+        case .surveyAnswered:
             surveys.append(Survey(
-                respondent: data.respondentId.map { person($0) } ?? Self.none,
-                kind: Int32(RespondentKind.allCases.firstIndex(of: data.respondentKind)!),
-                satisfaction: Int32(data.satisfaction), day: day, place: place, ref: ref(logged)))
-        case .municipalityRegistered, .professionListed, .personalDataRecorded, .sealedPersonalData,
-            .subjectForgotten, .activityAttended, .projectScored, .eventRetracted:
+                respondent: fields.optionalBytes(F.respondent).map { person($0) } ?? Self.none,
+                kind: Int32(fields.ordinal(F.respondentKind)),
+                satisfaction: Int32(fields.integer(F.satisfaction)), day: day, place: place, ref: ref(logged)))
+        case .municipalityRegistered, .professionListed, .personalDataRecorded, .subjectForgotten, .activityAttended,
+            .projectScored, .eventRetracted:
             break
         }
+    }
+
+    /// The fields the fold reads, resolved once.
+    private enum F {
+        static let organisationId = EventType.organisationRegistered.field("orgId")
+        static let organisationKind = EventType.organisationRegistered.field("kind")
+        static let launchedProgramme = EventType.programmeLaunched.field("programmeId")
+        static let launchHolder = EventType.programmeLaunched.field("holderOrgId")
+        static let launchKind = EventType.programmeLaunched.field("kind")
+        static let launchIsNew = EventType.programmeLaunched.field("isNew")
+        static let signedAgreement = EventType.agreementSigned.field("agreementId")
+        static let signedPartner = EventType.agreementSigned.field("partnerOrgId")
+        static let validUntil = EventType.agreementSigned.field("validUntil")
+        static let endedAgreement = EventType.agreementEnded.field("agreementId")
+        static let enrolledPerson = EventType.studentEnrolled.field("personId")
+        static let enrolledSchool = EventType.studentEnrolled.field("schoolOrgId")
+        static let enrolledGrade = EventType.studentEnrolled.field("grade")
+        static let enrolledYear = EventType.studentEnrolled.field("academicYear")
+        static let staffPerson = EventType.staffMemberRegistered.field("personId")
+        static let staffOrg = EventType.staffMemberRegistered.field("orgId")
+        static let staffRole = EventType.staffMemberRegistered.field("role")
+        static let mentorPerson = EventType.mentorRegistered.field("personId")
+        static let mentorOrg = EventType.mentorRegistered.field("orgId")
+        static let mentorKind = EventType.mentorRegistered.field("mentorKind")
+        static let expertPerson = EventType.expertRegistered.field("personId")
+        static let expertOrg = EventType.expertRegistered.field("orgId")
+        static let diagnosticPerson = EventType.diagnosticCompleted.field("personId")
+        static let routePerson = EventType.individualRouteSet.field("personId")
+        static let routeYear = EventType.individualRouteSet.field("academicYear")
+        static let programmeEnrolledPerson = EventType.programmeEnrolled.field("personId")
+        static let programmeEnrolledProgramme = EventType.programmeEnrolled.field("programmeId")
+        static let programmeCompletedPerson = EventType.programmeCompleted.field("personId")
+        static let programmeCompletedProgramme = EventType.programmeCompleted.field("programmeId")
+        static let programmeResult = EventType.programmeCompleted.field("result")
+        static let trialPerson = EventType.careerTrialCompleted.field("personId")
+        static let competitionResult = EventType.competitionResultRecorded.field("result")
+        static let competitionTechnical = EventType.competitionResultRecorded.field("technical")
+        static let participantKind = EventType.competitionResultRecorded.field("participantKind")
+        static let participantId = EventType.competitionResultRecorded.field("participantId")
+        static let startedMentorship = EventType.mentorshipStarted.field("mentorshipId")
+        static let menteeKind = EventType.mentorshipStarted.field("menteeKind")
+        static let menteeId = EventType.mentorshipStarted.field("menteeId")
+        static let endedMentorship = EventType.mentorshipEnded.field("mentorshipId")
+        static let registeredTeam = EventType.teamRegistered.field("teamId")
+        static let teamSchool = EventType.teamRegistered.field("schoolOrgId")
+        static let teamSeason = EventType.teamRegistered.field("season")
+        static let teamMembers = EventType.teamRegistered.field("memberIds")
+        static let joinedTeam = EventType.teamMemberJoined.field("teamId")
+        static let joinedPerson = EventType.teamMemberJoined.field("personId")
+        static let leftTeam = EventType.teamMemberLeft.field("teamId")
+        static let leftPerson = EventType.teamMemberLeft.field("personId")
+        static let submittingTeam = EventType.projectSubmitted.field("teamId")
+        static let submittedProject = EventType.projectSubmitted.field("projectId")
+        static let advancedTeam = EventType.teamAdvanced.field("teamId")
+        static let trainedPerson = EventType.teacherTrainingCompleted.field("personId")
+        static let trainingKind = EventType.teacherTrainingCompleted.field("kind")
+        static let trainingPriority = EventType.teacherTrainingCompleted.field("priorityArea")
+        static let sharingPerson = EventType.experienceShared.field("personId")
+        static let demandEmployer = EventType.staffingDemandDeclared.field("employerOrgId")
+        static let demandProfession = EventType.staffingDemandDeclared.field("professionCode")
+        static let demandYear = EventType.staffingDemandDeclared.field("year")
+        static let demandPositions = EventType.staffingDemandDeclared.field("positions")
+        static let graduatePerson = EventType.graduateDestinationRecorded.field("personId")
+        static let graduateInRegion = EventType.graduateDestinationRecorded.field("inRegion")
+        static let graduateDestination = EventType.graduateDestinationRecorded.field("destination")
+        static let graduateProfile = EventType.graduateDestinationRecorded.field("profile")
+        static let respondent = EventType.surveyAnswered.field("respondentId")
+        static let respondentKind = EventType.surveyAnswered.field("respondentKind")
+        static let satisfaction = EventType.surveyAnswered.field("satisfaction")
     }
 
     private mutating func addMember(_ team: Int32, _ person: Int32, day: Int32) {
@@ -221,18 +315,18 @@ public struct IndicatorFacts: Projection {
     }
 
     private mutating func ref(_ logged: LoggedEvent) -> Int32 {
-        refs.append(EventRef(position: logged.position, id: logged.event.id))
+        refs.append(EventRef(position: logged.position, id: logged.id))
         return Int32(refs.count - 1)
     }
 
-    private mutating func person(_ id: String) -> Int32 {
-        let person = persons.intern(id)
+    private mutating func person(_ id: UnsafeRawBufferPointer) -> Int32 {
+        let person = persons.intern(utf8: id)
         if Int(person) == facetDays.count { facetDays.append(FacetDays()) }
         return person
     }
 
-    private mutating func organisation(_ id: String) -> Int32 {
-        let org = organisations.intern(id)
+    private mutating func organisation(_ id: UnsafeRawBufferPointer) -> Int32 {
+        let org = organisations.intern(utf8: id)
         if Int(org) == organisationKind.count {
             organisationKind.append(Self.none)
             organisationMunicipality.append(Self.none)
@@ -241,8 +335,8 @@ public struct IndicatorFacts: Projection {
         return org
     }
 
-    private mutating func programme(_ id: String) -> Int32 {
-        let programme = programmes.intern(id)
+    private mutating func programme(_ id: UnsafeRawBufferPointer) -> Int32 {
+        let programme = programmes.intern(utf8: id)
         if Int(programme) == programmeHolder.count {
             programmeHolder.append(Self.none)
             programmeKind.append(Self.none)
@@ -250,8 +344,8 @@ public struct IndicatorFacts: Projection {
         return programme
     }
 
-    private mutating func team(_ id: String) -> Int32 {
-        let team = teams.intern(id)
+    private mutating func team(_ id: UnsafeRawBufferPointer) -> Int32 {
+        let team = teams.intern(utf8: id)
         if Int(team) == teamMembers.count {
             teamMembers.append([])
             teamSchool.append(Self.none)
@@ -259,14 +353,14 @@ public struct IndicatorFacts: Projection {
         return team
     }
 
-    private mutating func mentorship(_ id: String) -> Int32 {
-        let mentorship = mentorships.intern(id)
+    private mutating func mentorship(_ id: UnsafeRawBufferPointer) -> Int32 {
+        let mentorship = mentorships.intern(utf8: id)
         if Int(mentorship) == mentorshipEnd.count { mentorshipEnd.append(Self.noDay) }
         return mentorship
     }
 
-    private mutating func agreement(_ id: String) -> Int32 {
-        let agreement = agreements.intern(id)
+    private mutating func agreement(_ id: UnsafeRawBufferPointer) -> Int32 {
+        let agreement = agreements.intern(utf8: id)
         if Int(agreement) == agreementEnd.count { agreementEnd.append(Self.noDay) }
         return agreement
     }

@@ -2,13 +2,13 @@ import COrientirSupport
 
 /// CRC-32C (Castagnoli), the checksum of every batch: the processor's CRC-32C instruction where it has one
 /// (x86-64 SSE4.2, ARMv8 CRC; about 8 bytes a cycle), else slicing-by-8 in software. Both give the same values.
-enum CRC32C {
+public enum CRC32C {
     /// Whether `update` uses the processor's instruction.
-    static let usesHardware = orientir_crc32c_hardware_available() == 1
+    public static let usesHardware = orientir_crc32c_hardware_available() == 1
 
     /// Continues `crc` (0 to start) over `bytes`.
     @inline(__always)
-    static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    public static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
         guard let base = bytes.baseAddress else { return crc }
         if usesHardware { return ~orientir_crc32c_hardware(~crc, base, bytes.count) }
         return software(crc, bytes)

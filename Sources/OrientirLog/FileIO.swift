@@ -184,8 +184,9 @@ final class Lock: @unchecked Sendable {
     }
 }
 
-/// Runs `body` on a new detached thread.
-func startThread(_ body: @escaping @Sendable () -> Void) {
+/// Runs `body` on a new detached thread (the log's committer and sealer, the projection engine's fold workers:
+/// threads that must run side by side whatever a shared pool decides).
+public func startThread(_ body: @escaping @Sendable () -> Void) {
     final class Box { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
     let box = Unmanaged.passRetained(Box(body)).toOpaque()
     var thread = pthread_t()

@@ -4,106 +4,151 @@
 /// (no `Dictionary<String, …>`, no SipHash); a key may also be looked up as a prefix plus a string without building
 /// the concatenation (``intern(_:_:)``).
 public struct Interner: Sendable {
-    public private(set) var strings: [String] = []
-    /// Open addressing, linear probing, at most half full: the high 32 bits of the key's hash over id + 1, or 0 for
-    /// an empty slot (one cache line per probe, strings compared only on a full tag match). A power of two long.
-    private var table = [UInt64](repeating: 0, count: 16)
+    /// Every string's UTF-8 bytes back to back, in id order; string `id` is `bytes[ends[id - 1]..<ends[id]]` (from 0
+    /// for the first). One arena, so a lookup compares bytes without touching a `String` or its reference count.
+    private var bytes: [UInt8] = []
+    private var ends: [Int32] = []
+    /// Open addressing, linear probing, at most half full; a power of two of 32-byte slots, four words each: the
+    /// high 32 bits of the key's hash over id + 1 (0 for an empty slot), the key's length, and its first 16 bytes
+    /// (zero-padded). A key of up to 16 bytes (most ids) is compared inside its slot: one memory access per lookup.
+    private var table = [UInt64](repeating: 0, count: 16 * Interner.slotWords)
+    private static let slotWords = 4
 
     public init() {}
 
     public init(strings: [String]) {
-        self.strings = []
-        self.strings.reserveCapacity(strings.count)
         grow(to: strings.count)
         for string in strings { _ = intern(string) }
-        // Duplicates would never come from `strings` of an interner; keep ids positional if they ever do.
-        if self.strings.count != strings.count {
-            self.strings = strings
-            rehash()
-        }
+        precondition(count == strings.count, "an interner's strings are distinct")
     }
 
-    public var count: Int { strings.count }
+    public var count: Int { ends.count }
+
+    /// The bytes of all its strings together.
+    public var byteCount: Int { bytes.count }
+
+    /// Every string, in id order (built on each call: for output, not for folds).
+    public var strings: [String] { (0..<count).map { self[Int32($0)] } }
 
     /// The string's id, assigning the next one if it is new.
     @inline(__always)
     public mutating func intern(_ string: String) -> Int32 {
         var utf8String = string
-        return utf8String.withUTF8 { utf8 in
-            intern(bytes: UnsafeRawBufferPointer(utf8)) { string }
-        }
+        return utf8String.withUTF8 { utf8 in intern(utf8: UnsafeRawBufferPointer(utf8)) }
     }
 
-    /// The id of `prefix + string`, assigning the next one if it is new; builds the concatenation only then.
+    /// The id of `prefix + string`, assigning the next one if it is new.
     @inline(__always)
     public mutating func intern(_ prefix: StaticString, _ string: String) -> Int32 {
         var string = string
+        return string.withUTF8 { utf8 in intern(prefix, utf8: UnsafeRawBufferPointer(utf8)) }
+    }
+
+    /// The id of the string spelt by UTF-8 `bytes`, assigning the next one if it is new.
+    @inline(__always)
+    public mutating func intern(utf8 bytes: UnsafeRawBufferPointer) -> Int32 {
+        let hash = Self.hash(bytes)
+        let (found, slot) = find(bytes, hash: hash)
+        if let found { return found }
+        let id = Int32(ends.count)
+        self.bytes.append(contentsOf: bytes)
+        ends.append(Int32(self.bytes.count))
+        Self.fill(&table, slot: slot, id: id, hash: hash, key: bytes)
+        if ends.count * 2 > slotCount { grow(to: ends.count) }
+        return id
+    }
+
+    /// The id of `prefix` followed by the UTF-8 `bytes`, assigning the next one if it is new.
+    @inline(__always)
+    public mutating func intern(_ prefix: StaticString, utf8 bytes: UnsafeRawBufferPointer) -> Int32 {
         let prefixCount = prefix.utf8CodeUnitCount
-        return string.withUTF8 { utf8 in
-            let total = prefixCount + utf8.count
-            return withUnsafeTemporaryAllocation(byteCount: total, alignment: 8) { buffer in
-                buffer.baseAddress!.copyMemory(from: prefix.utf8Start, byteCount: prefixCount)
-                if utf8.count > 0 {
-                    (buffer.baseAddress! + prefixCount).copyMemory(from: utf8.baseAddress!, byteCount: utf8.count)
-                }
-                let bytes = UnsafeRawBufferPointer(buffer)
-                return intern(bytes: bytes) { String(decoding: bytes, as: UTF8.self) }
+        let total = prefixCount + bytes.count
+        return withUnsafeTemporaryAllocation(byteCount: total, alignment: 8) { buffer in
+            buffer.baseAddress!.copyMemory(from: prefix.utf8Start, byteCount: prefixCount)
+            if bytes.count > 0 {
+                (buffer.baseAddress! + prefixCount).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
             }
+            return intern(utf8: UnsafeRawBufferPointer(buffer))
         }
     }
 
     /// The id of a string seen before, nil if never seen.
     public func id(of string: String) -> Int32? {
         var string = string
-        return string.withUTF8 { utf8 in find(UnsafeRawBufferPointer(utf8), hash: Self.hash(utf8)).id }
+        return string.withUTF8 { utf8 in
+            let bytes = UnsafeRawBufferPointer(utf8)
+            return find(bytes, hash: Self.hash(bytes)).id
+        }
     }
 
-    public subscript(id: Int32) -> String { strings[Int(id)] }
+    public subscript(id: Int32) -> String {
+        let start = id == 0 ? 0 : Int(ends[Int(id) - 1])
+        return String(decoding: bytes[start..<Int(ends[Int(id)])], as: UTF8.self)
+    }
 
     // MARK: - The table
 
+    private var slotCount: Int { table.count / Self.slotWords }
+
+    /// The key's first 16 bytes as two little-endian words, zero-padded.
     @inline(__always)
-    private mutating func intern(bytes: UnsafeRawBufferPointer, make: () -> String) -> Int32 {
-        let hash = Self.hash(bytes)
-        let (found, slot) = find(bytes, hash: hash)
-        if let found { return found }
-        let id = Int32(strings.count)
-        strings.append(make())
-        table[slot] = Self.entry(id: id, hash: hash)
-        if strings.count * 2 > table.count { grow(to: strings.count) }
-        return id
+    private static func prefixWords(_ key: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+        let count = key.count
+        guard let base = key.baseAddress else { return (0, 0) }
+        if count >= 16 {
+            return (base.loadUnaligned(as: UInt64.self), base.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: count) }
+        return words
+    }
+
+    @inline(__always)
+    private static func fill(_ table: inout [UInt64], slot: Int, id: Int32, hash: UInt64, key: UnsafeRawBufferPointer) {
+        let (first, second) = prefixWords(key)
+        table.withUnsafeMutableBufferPointer { table in
+            let base = slot * slotWords
+            table[base] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(id) + 1)
+            table[base + 1] = UInt64(key.count)
+            table[base + 2] = first
+            table[base + 3] = second
+        }
     }
 
     /// The id of the bytes if present, else the empty slot where they would go.
     @inline(__always)
-    private func find(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> (id: Int32?, slot: Int) {
+    private func find(_ key: UnsafeRawBufferPointer, hash: UInt64) -> (id: Int32?, slot: Int) {
+        let (first, second) = Self.prefixWords(key)
+        let length = UInt64(key.count)
         return table.withUnsafeBufferPointer { table in
-            let mask = table.count - 1
+            let mask = table.count / Self.slotWords - 1
             let tag = hash & 0xFFFF_FFFF_0000_0000
             var slot = Int(truncatingIfNeeded: hash) & mask
             while true {
-                let entry = table[slot]
+                let base = slot &* Self.slotWords
+                let entry = table[base]
                 if entry == 0 { return (nil, slot) }
-                if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                if entry & 0xFFFF_FFFF_0000_0000 == tag, table[base + 1] == length, table[base + 2] == first,
+                    table[base + 3] == second
+                {
                     let id = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                    if Self.equal(strings[id], bytes) { return (Int32(id), slot) }
+                    if length <= 16 || tailEqual(id: id, key) { return (Int32(id), slot) }
                 }
                 slot = (slot + 1) & mask
             }
         }
     }
 
-    @inline(__always)
-    private static func equal(_ string: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        var string = string
-        return string.withUTF8 { utf8 in
-            utf8.count == bytes.count
-                && (bytes.count == 0 || memcmpBytes(UnsafeRawPointer(utf8.baseAddress!), bytes.baseAddress!, bytes.count))
+    /// Whether string `id`, whose length and first 16 bytes match `key`, matches it after them too.
+    private func tailEqual(id: Int, _ key: UnsafeRawBufferPointer) -> Bool {
+        bytes.withUnsafeBytes { arena in
+            let start = id == 0 ? 0 : Int(ends[id - 1])
+            return Self.equalBytes(arena.baseAddress! + start + 16, key.baseAddress! + 16, key.count - 16)
         }
     }
 
     @inline(__always)
-    private static func memcmpBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+    private static func equalBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
         var index = 0
         while index + 8 <= count {
             if a.loadUnaligned(fromByteOffset: index, as: UInt64.self)
@@ -121,33 +166,63 @@ public struct Interner: Sendable {
     }
 
     private mutating func grow(to count: Int) {
-        var capacity = max(16, table.count)
+        var capacity = max(16, slotCount)
         while count * 2 > capacity { capacity *= 2 }
-        if capacity == table.count { return }
-        table = [UInt64](repeating: 0, count: capacity)
+        if capacity == slotCount { return }
+        table = [UInt64](repeating: 0, count: capacity * Self.slotWords)
         rehash()
     }
 
+    /// Fills the (empty) table from the arena.
     private mutating func rehash() {
-        for index in table.indices { table[index] = 0 }
-        let mask = table.count - 1
-        for (id, string) in strings.enumerated() {
-            let hash = Self.hash(of: string)
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while table[slot] != 0 { slot = (slot + 1) & mask }
-            table[slot] = Self.entry(id: Int32(id), hash: hash)
+        let mask = slotCount - 1
+        var table = self.table
+        self.table = []
+        bytes.withUnsafeBytes { arena in
+            var start = 0
+            for (id, end) in ends.enumerated() {
+                let key = UnsafeRawBufferPointer(rebasing: arena[start..<Int(end)])
+                let hash = Self.hash(key)
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while table[slot * Self.slotWords] != 0 { slot = (slot + 1) & mask }
+                Self.fill(&table, slot: slot, id: Int32(id), hash: hash, key: key)
+                start = Int(end)
+            }
+        }
+        self.table = table
+    }
+
+    /// Writes the arena and the ends: two flat arrays.
+    fileprivate func write(to writer: inout SnapshotWriter) {
+        writer.raw(bytes)
+        writer.array(ends)
+    }
+
+    /// Reads what ``write(to:)`` wrote, checking that the ends step through the arena and the strings are distinct.
+    fileprivate init(reading reader: inout SnapshotReader) throws(ProjectionError) {
+        bytes = try reader.raw()
+        ends = try reader.array()
+        var previous: Int32 = 0
+        for end in ends {
+            guard end >= previous else { throw ProjectionError(.badSnapshot, "interner ends go backwards") }
+            previous = end
+        }
+        guard Int(previous) == bytes.count else { throw ProjectionError(.badSnapshot, "interner ends miss the arena") }
+        var capacity = 16
+        while ends.count * 2 > capacity { capacity *= 2 }
+        table = [UInt64](repeating: 0, count: capacity * Self.slotWords)
+        rehash()
+        var start = 0
+        for (id, end) in ends.enumerated() {
+            let found = bytes.withUnsafeBytes { arena in
+                let key = UnsafeRawBufferPointer(rebasing: arena[start..<Int(end)])
+                return find(key, hash: Self.hash(key)).id
+            }
+            guard found == Int32(id) else { throw ProjectionError(.badSnapshot, "interner holds a string twice") }
+            start = Int(end)
         }
     }
 
-    @inline(__always)
-    private static func entry(id: Int32, hash: UInt64) -> UInt64 {
-        (hash & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(id) + 1)
-    }
-
-    static func hash(of string: String) -> UInt64 {
-        var string = string
-        return string.withUTF8 { hash($0) }
-    }
 
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { hash(UnsafeRawBufferPointer(bytes)) }
@@ -183,9 +258,9 @@ public struct Interner: Sendable {
 }
 
 extension SnapshotWriter {
-    public mutating func interner(_ interner: Interner) { strings(interner.strings) }
+    public mutating func interner(_ interner: Interner) { interner.write(to: &self) }
 }
 
 extension SnapshotReader {
-    public mutating func interner() throws(ProjectionError) -> Interner { Interner(strings: try strings()) }
+    public mutating func interner() throws(ProjectionError) -> Interner { try Interner(reading: &self) }
 }

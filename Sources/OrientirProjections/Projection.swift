@@ -9,10 +9,7 @@ import OrientirEvents
 ///     var count = 0
 ///     init() {}
 ///     mutating func apply(_ logged: LoggedEvent) {
-///         switch logged.event.data {
-///         case .careerTrialCompleted: count += 1
-///         default: break
-///         }
+///         if logged.type == .careerTrialCompleted { count += 1 }
 ///     }
 ///     …
 /// }
@@ -33,6 +30,9 @@ public protocol Projection {
     init()
     /// Folds one non-retracted event.
     mutating func apply(_ logged: LoggedEvent)
+    /// Called at the end of every fold, before the state is read or written: a fold may leave work for here that
+    /// is cheaper done once than per event (building an index). The default does nothing.
+    mutating func prepareForReads()
     /// Writes the whole state.
     func writeSnapshot(to writer: inout SnapshotWriter)
     /// Reads a state written by `writeSnapshot` of the same version.
@@ -41,23 +41,51 @@ public protocol Projection {
 
 extension Projection {
     public static var keepsPeriodicSnapshots: Bool { true }
+    public mutating func prepareForReads() {}
 }
 
-/// One record of the log as a projection sees it: decoded once, with where and when it was stored.
+/// One record of the log as a projection sees it: the envelope parsed and the `data` fields located in place, with
+/// where and when it was stored. Folds on the hot path read ``fields`` (no strings or arrays built); ``event``
+/// decodes the whole event for folds that want the typed value.
+///
+/// It views the record's bytes: valid only during `apply`.
 public struct LoggedEvent {
     /// The record's log position.
     public let position: UInt64
     /// When it was appended, microseconds since the epoch.
     public let recordedAt: Int64
-    public let event: Event
-    /// The record's encoded payload (``EventCodec``); valid only during `apply`.
+    /// The envelope, parsed; `data` still binary.
+    public let encoded: EncodedEvent
+    /// The `data` fields, located.
+    public let fields: EventFields
+    /// The record's stream name, UTF-8.
+    public let stream: UnsafeRawBufferPointer
+    /// The record's encoded payload (``EventCodec``).
     public let payload: UnsafeRawBufferPointer
 
-    public init(position: UInt64, recordedAt: Int64, event: Event, payload: UnsafeRawBufferPointer) {
+    public init(
+        position: UInt64, recordedAt: Int64, encoded: EncodedEvent, fields: EventFields,
+        stream: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer
+    ) {
         self.position = position
         self.recordedAt = recordedAt
-        self.event = event
+        self.encoded = encoded
+        self.fields = fields
+        self.stream = stream
         self.payload = payload
+    }
+
+    public var id: EventID { encoded.id }
+    public var type: EventType { encoded.type }
+
+    /// The whole event, decoded on each call (strings and arrays built). The engine checked the payload's structure
+    /// before handing it over, so decoding cannot fail here.
+    public var event: Event {
+        do {
+            return try encoded.decoded()
+        } catch {
+            preconditionFailure("a located payload failed to decode: \(error)")
+        }
     }
 }
 

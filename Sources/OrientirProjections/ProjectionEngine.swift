@@ -7,23 +7,32 @@ import Dispatch
 import OrientirEvents
 import OrientirLog
 
-/// Records read and decoded, handed to the fold workers: owned payload bytes in one arena.
-struct DecodedChunk: @unchecked Sendable {
+/// Records read and checked, handed to the fold workers: stream and payload bytes in one arena, each payload's
+/// `data` fields already located (``EncodedEvent/locateFields(into:)``), so a worker reads fields in place.
+struct RecordChunk: @unchecked Sendable {
     static let capacity = 8192
     var positions: [UInt64] = []
     var recordedAts: [Int64] = []
-    /// nil for a retracted record, left out.
-    var events: [Event?] = []
+    var ids: [EventID] = []
+    /// Record `i`'s stream is `arena[spans[2i]..<spans[2i + 1]]`, its payload `arena[spans[2i + 1]..<spans[2i + 2]]`;
+    /// both empty for a retracted record, left out.
+    var spans: [Int] = [0]
+    var arena: [UInt8] = []
+    /// Record `i`'s located field starts are `fieldStarts[fieldRanges[i]..<fieldRanges[i + 1]]`.
+    var fieldRanges: [Int32] = [0]
+    var fieldStarts: [Int32] = []
+    var retracted: [Bool] = []
     var skipped: [FoldPoint.Skipped] = []
-    var offsets: [Int] = [0]
-    var payloads: [UInt8] = []
 
     init() {
         positions.reserveCapacity(Self.capacity)
         recordedAts.reserveCapacity(Self.capacity)
-        events.reserveCapacity(Self.capacity)
-        offsets.reserveCapacity(Self.capacity + 1)
-        payloads.reserveCapacity(Self.capacity * 256)
+        ids.reserveCapacity(Self.capacity)
+        spans.reserveCapacity(2 * Self.capacity + 1)
+        arena.reserveCapacity(Self.capacity * 160)
+        fieldRanges.reserveCapacity(Self.capacity + 1)
+        fieldStarts.reserveCapacity(Self.capacity * 8)
+        retracted.reserveCapacity(Self.capacity)
     }
 
     var count: Int { positions.count }
@@ -32,34 +41,88 @@ struct DecodedChunk: @unchecked Sendable {
     mutating func removeAll() {
         positions.removeAll(keepingCapacity: true)
         recordedAts.removeAll(keepingCapacity: true)
-        events.removeAll(keepingCapacity: true)
+        ids.removeAll(keepingCapacity: true)
+        spans.removeAll(keepingCapacity: true)
+        spans.append(0)
+        arena.removeAll(keepingCapacity: true)
+        fieldRanges.removeAll(keepingCapacity: true)
+        fieldRanges.append(0)
+        fieldStarts.removeAll(keepingCapacity: true)
+        retracted.removeAll(keepingCapacity: true)
         skipped.removeAll(keepingCapacity: true)
-        offsets.removeAll(keepingCapacity: true)
-        offsets.append(0)
-        payloads.removeAll(keepingCapacity: true)
     }
 
-    mutating func append(position: UInt64, recordedAt: Int64, event: Event, payload: UnsafeRawBufferPointer) {
-        positions.append(position)
-        recordedAts.append(recordedAt)
-        events.append(event)
-        payloads.append(contentsOf: payload)
-        offsets.append(payloads.count)
-        if !skipped.isEmpty { skipped.append(.init(target: event.id, position: position, retractionPosition: 0)) }
+    /// Appends a record whose payload parsed as `encoded`, locating its fields; throws if `data` is damaged.
+    mutating func append(_ record: RecordView, _ encoded: EncodedEvent) throws(EventCodecError) {
+        let base = fieldStarts.count
+        let fieldCount = encoded.type.fieldCount
+        fieldStarts.append(contentsOf: repeatElement(0, count: fieldCount))
+        let located = try fieldStarts.withUnsafeMutableBufferPointer { starts throws(EventCodecError) in
+            try encoded.locateFields(into: starts.baseAddress! + base)
+        }
+        if located < fieldCount { fieldStarts.removeLast(fieldCount - located) }
+        fieldRanges.append(Int32(fieldStarts.count))
+        positions.append(record.position)
+        recordedAts.append(record.recordedAt)
+        ids.append(encoded.id)
+        arena.append(contentsOf: record.stream)
+        spans.append(arena.count)
+        arena.append(contentsOf: record.payload)
+        spans.append(arena.count)
+        retracted.append(false)
     }
 
     mutating func appendSkipped(position: UInt64, recordedAt: Int64, id: EventID, retractionPosition: UInt64) {
-        if skipped.isEmpty {
-            // Placeholders for the events before it, so `skipped` lines up with the other columns.
-            for index in 0..<positions.count {
-                skipped.append(.init(target: id, position: positions[index], retractionPosition: 0))
-            }
-        }
         positions.append(position)
         recordedAts.append(recordedAt)
-        events.append(nil)
+        ids.append(id)
+        spans.append(arena.count)
+        spans.append(arena.count)
+        fieldRanges.append(Int32(fieldStarts.count))
+        retracted.append(true)
         skipped.append(.init(target: id, position: position, retractionPosition: retractionPosition))
-        offsets.append(payloads.count)
+    }
+}
+
+/// The events retractions remove, by id, with the position of the retraction: looked up once per record read, so
+/// an open-addressing table on the id's random bits rather than a hashed dictionary.
+struct RetractedIDs {
+    private var keys: [EventID] = []
+    private var values: [UInt64] = []
+    private var mask = 0
+    private(set) var isEmpty = true
+
+    init(_ retractions: [FoldPoint.Retraction]) {
+        guard !retractions.isEmpty else { return }
+        var capacity = 16
+        while capacity < retractions.count * 2 { capacity *= 2 }
+        keys = Array(repeating: EventID(high: 0, low: 0), count: capacity)
+        values = Array(repeating: .max, count: capacity)
+        mask = capacity - 1
+        isEmpty = false
+        for retraction in retractions {
+            var slot = Self.slot(retraction.target, mask)
+            while values[slot] != .max, keys[slot] != retraction.target { slot = (slot + 1) & mask }
+            keys[slot] = retraction.target
+            values[slot] = retraction.position
+        }
+    }
+
+    @inline(__always)
+    private static func slot(_ id: EventID, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (id.low ^ id.high &* 0x9E37_79B9_7F4A_7C15) >> 7) & mask
+    }
+
+    /// The position of the retraction that removes `id`, if one does.
+    @inline(__always)
+    subscript(id: EventID) -> UInt64? {
+        guard !isEmpty else { return nil }
+        var slot = Self.slot(id, mask)
+        while values[slot] != .max {
+            if keys[slot] == id { return values[slot] }
+            slot = (slot + 1) & mask
+        }
+        return nil
     }
 }
 
@@ -67,6 +130,57 @@ struct DecodedChunk: @unchecked Sendable {
 struct UncheckedBox<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
+}
+
+/// One thread per fold target for the length of a pass, each folding the chunk it is handed while the reader fills
+/// the next one. Threads of their own, so the targets fold side by side on separate cores (a shared pool may run
+/// them one after the other while the reader keeps a core busy).
+final class FoldWorkers: @unchecked Sendable {
+    private let starts: [DispatchSemaphore]
+    private let finished = DispatchSemaphore(value: 0)
+    /// Set before the workers are signalled and cleared once they are done: the semaphores order every access.
+    private var work: ((Int) -> Void)?
+    private var stopping = false
+    private var running = false
+
+    init(count: Int) {
+        starts = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+        for index in 0..<count {
+            startThread { [self] in
+                while true {
+                    starts[index].wait()
+                    if stopping { break }
+                    work!(index)
+                    finished.signal()
+                }
+                finished.signal()
+            }
+        }
+    }
+
+    /// Hands `body` to every worker (each calls it with its index) after the previous round is done.
+    func run(_ body: @escaping (Int) -> Void) {
+        wait()
+        work = body
+        running = true
+        for start in starts { start.signal() }
+    }
+
+    /// Waits until the round handed out last is done, and lets go of its work.
+    func wait() {
+        guard running else { return }
+        for _ in starts { finished.wait() }
+        running = false
+        work = nil
+    }
+
+    /// Ends the threads once the current round is done.
+    func stop() {
+        wait()
+        stopping = true
+        for start in starts { start.signal() }
+        for _ in starts { finished.wait() }
+    }
 }
 
 /// Snapshot files written on a background queue while the fold goes on; the first error is kept for the end.
@@ -87,6 +201,17 @@ final class SnapshotWrites: @unchecked Sendable {
             } catch {
                 self.failure = ProjectionError(.log, "\(error)")
             }
+        }
+    }
+
+    /// Writes on the calling thread, keeping a failure for ``finish()`` like the queued writes.
+    func writeHere(_ snapshots: SnapshotDirectory, path: String, name: String, version: Int, point: FoldPoint,
+                   body: [UInt8])
+    {
+        do {
+            try snapshots.write(path: path, name: name, version: version, point: point, body: body)
+        } catch {
+            queue.sync { if self.failure == nil { self.failure = error } }
         }
     }
 
@@ -227,19 +352,20 @@ public struct ProjectionEngine: Sendable {
             pending = invalid
         }
         if write, let snapshots {
-            // Each checkpoint body encoded on its own worker, the files written on the writer queue.
-            let group = DispatchGroup()
+            // Each checkpoint encoded and written on a thread of its own, side by side.
+            let done = DispatchSemaphore(value: 0)
             for box in targets.map({ UncheckedBox($0) }) {
-                DispatchQueue.global().async(group: group) {
+                startThread {
                     let target = box.value
-                    writes.write(
+                    writes.writeHere(
                         snapshots,
                         path: snapshots.checkpointPath(target.projectionName, version: target.projectionVersion),
                         name: target.projectionName, version: target.projectionVersion, point: target.point,
                         body: target.snapshotBody())
+                    done.signal()
                 }
             }
-            group.wait()
+            for _ in targets { done.wait() }
         }
         try writes.finish()
         report.end = end
@@ -257,27 +383,24 @@ public struct ProjectionEngine: Sendable {
             for target in targets { finish(target, end: end, retractions: retractions) }
             return []
         }
-        var removedBy: [EventID: UInt64] = [:]
-        for retraction in retractions { removedBy[retraction.target] = retraction.position }
+        let removedBy = RetractedIDs(retractions)
         var seenAt: [EventID: UInt64] = [:]
         let periodic = write && snapshots != nil
         var done: UInt64 = 0
         let total = end - start
-        // Decoding here while the targets fold the previous chunk, each on its own worker: a bounded hand-off of
-        // one chunk at a time (the reader never runs more than one chunk ahead).
+        // Reading here while the targets fold the previous chunk, each on its own worker thread: a bounded hand-off
+        // of one chunk at a time (the reader never runs more than one chunk ahead).
         let boxes = targets.map { UncheckedBox($0) }
-        let group = DispatchGroup()
-        var chunk = DecodedChunk()
+        let workers = FoldWorkers(count: targets.count)
+        defer { workers.stop() }
+        var chunk = RecordChunk()
         // The chunk the workers folded last: once they are done its buffers are reused (no fresh pages per chunk).
-        var spare: DecodedChunk?
+        var spare: RecordChunk?
         var failure: ProjectionError?
-        let foldChunk = { (chunk: DecodedChunk) in
-            group.wait()
-            for box in boxes {
-                DispatchQueue.global().async(group: group) {
-                    self.fold(chunk, into: box.value, periodic: periodic, retractions: retractions, end: end,
-                              writes: writes)
-                }
+        let foldChunk = { (chunk: RecordChunk) in
+            workers.run { index in
+                self.fold(chunk, into: boxes[index].value, periodic: periodic, retractions: retractions, end: end,
+                          writes: writes)
             }
         }
         do {
@@ -289,30 +412,28 @@ public struct ProjectionEngine: Sendable {
                 }
                 done += 1
                 if let progress, done & 0xFFFF == 0 { progress(done, total) }
-                if !removedBy.isEmpty, let retractionPosition = removedBy[id] {
+                if let retractionPosition = removedBy[id] {
                     seenAt[id] = record.position
                     chunk.appendSkipped(position: record.position, recordedAt: record.recordedAt, id: id,
                                         retractionPosition: retractionPosition)
                 } else {
-                    let event: Event
                     do {
-                        event = try EventCodec.decode(record.payload, id: id)
+                        try chunk.append(record, try EncodedEvent(record.payload, id: id))
                     } catch {
                         failure = ProjectionError(.undecodable, "\(error)", position: record.position)
                         throw StopReading()
                     }
-                    chunk.append(position: record.position, recordedAt: record.recordedAt, event: event,
-                                 payload: record.payload)
                 }
-                if chunk.count >= DecodedChunk.capacity {
+                if chunk.count >= RecordChunk.capacity {
                     foldChunk(chunk)
                     if var reused = spare.take() {
+                        // `foldChunk` waited for the workers to finish with it.
                         reused.removeAll()
                         spare = chunk
                         chunk = reused
                     } else {
                         spare = chunk
-                        chunk = DecodedChunk()
+                        chunk = RecordChunk()
                     }
                 }
             }
@@ -323,7 +444,7 @@ public struct ProjectionEngine: Sendable {
             failure = ProjectionError(.log, "\(error)")
         }
         if chunk.count > 0 { foldChunk(chunk) }
-        group.wait()
+        workers.wait()
         if let failure { throw failure }
         progress?(total, total)
         report.records += done
@@ -346,36 +467,48 @@ public struct ProjectionEngine: Sendable {
         return invalid
     }
 
-    /// Folds one decoded chunk into one target (on a worker), leaving its periodic snapshots where they fall.
+    /// Folds one chunk into one target (on a worker), leaving its periodic snapshots where they fall.
     private func fold(
-        _ chunk: DecodedChunk, into target: any FoldTarget, periodic: Bool, retractions: [FoldPoint.Retraction],
+        _ chunk: RecordChunk, into target: any FoldTarget, periodic: Bool, retractions: [FoldPoint.Retraction],
         end: UInt64, writes: SnapshotWrites
     ) {
-        chunk.payloads.withUnsafeBytes { arena in
-            for index in 0..<chunk.count {
-                let position = chunk.positions[index]
-                if target.point.next <= position {
-                    let recordedAt = chunk.recordedAts[index]
-                    if let event = chunk.events[index] {
-                        let payload = UnsafeRawBufferPointer(
-                            rebasing: arena[chunk.offsets[index]..<chunk.offsets[index + 1]])
-                        target.apply(LoggedEvent(position: position, recordedAt: recordedAt, event: event,
-                                                 payload: payload))
-                    } else {
-                        let skipped = chunk.skipped[index]
-                        target.point.skipped.append(skipped)
+        var nextSkipped = 0
+        chunk.arena.withUnsafeBytes { arena in
+            chunk.fieldStarts.withUnsafeBufferPointer { starts in
+                for index in 0..<chunk.count {
+                    let position = chunk.positions[index]
+                    if chunk.retracted[index] {
+                        if target.point.next <= position { target.point.skipped.append(chunk.skipped[nextSkipped]) }
+                        nextSkipped += 1
                     }
-                    target.point.next = position + 1
-                    target.point.lastRecordedAt = recordedAt
-                }
-                if periodic, (position + 1) % snapshotInterval == 0, position + 1 < end {
-                    writePeriodic([target], retractions: retractions, end: end, writes: writes)
+                    if target.point.next <= position {
+                        let recordedAt = chunk.recordedAts[index]
+                        if !chunk.retracted[index] {
+                            let stream = UnsafeRawBufferPointer(
+                                rebasing: arena[chunk.spans[2 * index]..<chunk.spans[2 * index + 1]])
+                            let payload = UnsafeRawBufferPointer(
+                                rebasing: arena[chunk.spans[2 * index + 1]..<chunk.spans[2 * index + 2]])
+                            // Parsed and located once already by the reader: cannot fail on the same bytes.
+                            let encoded = try! EncodedEvent(payload, id: chunk.ids[index])
+                            let located = UnsafeBufferPointer(
+                                rebasing: starts[Int(chunk.fieldRanges[index])..<Int(chunk.fieldRanges[index + 1])])
+                            target.apply(LoggedEvent(
+                                position: position, recordedAt: recordedAt, encoded: encoded,
+                                fields: encoded.fields(located: located), stream: stream, payload: payload))
+                        }
+                        target.point.next = position + 1
+                        target.point.lastRecordedAt = recordedAt
+                    }
+                    if periodic, (position + 1) % snapshotInterval == 0, position + 1 < end {
+                        writePeriodic([target], retractions: retractions, end: end, writes: writes)
+                    }
                 }
             }
         }
     }
 
     private func finish(_ target: any FoldTarget, end: UInt64, retractions: [FoldPoint.Retraction]) {
+        target.prepareForReads()
         target.point.next = end
         target.point.horizon = end
         target.point.retractions = retractions

@@ -15,6 +15,8 @@ public protocol FoldTarget: AnyObject {
     func apply(_ logged: LoggedEvent)
     /// Back to the state before any event.
     func reset()
+    /// The end of a fold: see ``Projection/prepareForReads()``.
+    func prepareForReads()
     func snapshotBody() -> [UInt8]
     func loadSnapshot(point: FoldPoint, reader: inout SnapshotReader) throws(ProjectionError)
 }
@@ -33,6 +35,10 @@ public final class ProjectionSlot<P: Projection>: FoldTarget {
 
     public func apply(_ logged: LoggedEvent) {
         state.apply(logged)
+    }
+
+    public func prepareForReads() {
+        state.prepareForReads()
     }
 
     public func reset() {

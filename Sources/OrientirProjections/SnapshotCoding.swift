@@ -6,6 +6,9 @@ public struct SnapshotWriter {
 
     public init() {}
 
+    /// Makes room for `count` more bytes, so a large state is written without regrowing the buffer.
+    public mutating func reserveCapacity(_ count: Int) { bytes.reserveCapacity(bytes.count + count) }
+
     public mutating func int(_ value: Int) { pod(Int64(value)) }
     public mutating func uint64(_ value: UInt64) { pod(value) }
     public mutating func int64(_ value: Int64) { pod(value) }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import OrientirEvents
+import OrientirLog
 
 /// What a snapshot says about the fold it holds: how far it went and which retractions it knew.
 public struct FoldPoint: Sendable, Hashable {
@@ -36,9 +37,14 @@ public struct FoldPoint: Sendable, Hashable {
 }
 
 /// Snapshot files: `<name>.v<version>.snapshot` (the checkpoint) and `<name>.v<version>.at-<position>.snapshot`
-/// (periodic, for as-of reads), each written whole or not at all (temp file, fsync, rename).
+/// (periodic, for as-of reads), each written whole or not at all: to a temp file renamed over the old one, and
+/// checked by CRC-32C when read.
 ///
-/// Layout: magic `ORSNAP01`, header length, header (name, version, fold point), body (the projection's state).
+/// Layout: magic `ORSNAP02`, header length (8 bytes), header (name, version, fold point), body (the projection's
+/// state), CRC-32C of header and body (4 bytes, little-endian).
+///
+/// Snapshots are derived data and are not fsynced: the log is the durable truth. A snapshot a crash lost or tore
+/// fails its length or CRC check when read, and the fold starts from an older one or from zero instead.
 public struct SnapshotDirectory: Sendable {
     public let path: String
 
@@ -51,7 +57,7 @@ public struct SnapshotDirectory: Sendable {
         self.init(path: store + "/projections")
     }
 
-    static let magic: [UInt8] = Array("ORSNAP01".utf8)
+    static let magic: [UInt8] = Array("ORSNAP02".utf8)
 
     public func checkpointPath(_ name: String, version: Int) -> String {
         "\(path)/\(name).v\(version).snapshot"
@@ -73,7 +79,10 @@ public struct SnapshotDirectory: Sendable {
         Self.write(point, to: &header)
         var head = SnapshotWriter()
         head.int(header.bytes.count)
-        try FileIO.writeAtomically(file, [Self.magic, head.bytes, header.bytes, body])
+        var crc = header.bytes.withUnsafeBytes { CRC32C.update(0, $0) }
+        crc = body.withUnsafeBytes { CRC32C.update(crc, $0) }
+        let trailer = withUnsafeBytes(of: crc.littleEndian) { Array($0) }
+        try FileIO.writeAtomically(file, [Self.magic, head.bytes, header.bytes, body, trailer])
     }
 
     /// The fold point of a snapshot file, read without its body; nil if the file is not a snapshot of that name.
@@ -94,9 +103,15 @@ public struct SnapshotDirectory: Sendable {
     public func read(path file: String, name: String, version: Int) throws(ProjectionError)
         -> (FoldPoint, SnapshotReader)
     {
-        let bytes = try FileIO.read(file, limit: nil)
-        guard bytes.count >= 16, Array(bytes[0..<8]) == Self.magic else {
+        var bytes = try FileIO.read(file, limit: nil)
+        guard bytes.count >= 20, Array(bytes[0..<8]) == Self.magic else {
             throw ProjectionError(.badSnapshot, "not a snapshot file", path: file)
+        }
+        let stored = bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: $0.count - 4, as: UInt32.self)) }
+        bytes.removeLast(4)
+        let computed = bytes.withUnsafeBytes { CRC32C.update(0, UnsafeRawBufferPointer(rebasing: $0[16...])) }
+        guard stored == computed else {
+            throw ProjectionError(.badSnapshot, "CRC-32C mismatch: the file is torn or damaged", path: file)
         }
         var reader = SnapshotReader(bytes: bytes, offset: 8)
         _ = try reader.int()
@@ -173,7 +188,7 @@ public struct SnapshotDirectory: Sendable {
 
 /// The few POSIX file operations snapshots need.
 enum FileIO {
-    /// Writes the parts to a temp file, fsyncs it, renames it over `path` and fsyncs the directory.
+    /// Writes the parts to a temp file and renames it over `path` (no fsync: see ``SnapshotDirectory``).
     static func writeAtomically(_ path: String, _ parts: [[UInt8]]) throws(ProjectionError) {
         let temp = path + ".tmp-\(getpid())"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -193,18 +208,11 @@ enum FileIO {
                 }
             }
         }
-        if failed == 0 && fsync(fd) != 0 { failed = errno }
         close(fd)
         guard failed == 0, rename(temp, path) == 0 else {
             let error = failed != 0 ? failed : errno
             unlink(temp)
             throw ProjectionError(.io, "cannot write: errno \(error)", path: path)
-        }
-        let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
-        let dirFD = open(directory.isEmpty ? "." : directory, O_RDONLY)
-        if dirFD >= 0 {
-            fsync(dirFD)
-            close(dirFD)
         }
     }
 

@@ -35,7 +35,15 @@ enum CLI {
 
     static func temporaryDirectory(_ test: XCTestCase) -> String {
         let path = NSTemporaryDirectory() + "orientir-cli-" + UUID().uuidString.lowercased()
-        test.addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        // Tests also name sibling files after it (`path + "-a.ndjson"`): the teardown removes those too.
+        test.addTeardownBlock {
+            let directory = (path as NSString).deletingLastPathComponent
+            let stem = (path as NSString).lastPathComponent
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            where name.hasPrefix(stem) {
+                try? FileManager.default.removeItem(atPath: directory + "/" + name)
+            }
+        }
         return path
     }
 

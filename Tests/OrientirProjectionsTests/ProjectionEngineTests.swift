@@ -160,6 +160,41 @@ final class ProjectionEngineTests: XCTestCase {
         XCTAssertEqual(slot.point.skipped.map(\.target), [target.id])
     }
 
+    /// A checkpoint torn or damaged (snapshots are not fsynced: a crash can leave either) fails its CRC-32C or its
+    /// lengths and is not used: the fold starts from an older snapshot or from zero and gives the same state.
+    func testADamagedOrTornCheckpointIsNotUsed() throws {
+        let events = try makeEvents(seed: 3)
+        let store = try store(events)
+        let expected = try fresh(store)
+        let directory = try temporaryDirectory()
+        let snapshots = SnapshotDirectory(path: directory)
+        let path = snapshots.checkpointPath(Digest.name, version: Digest.version)
+        try ProjectionEngine(store: store, snapshots: snapshots, snapshotInterval: 1_000_000).catchUp([ProjectionSlot<Digest>()])
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        var generator = SeededGenerator(seed: 5)
+        for trial in 0..<40 {
+            var damaged = original
+            if trial % 2 == 0 {
+                // A flipped bit past the magic.
+                let offset = 8 + Int(generator.next() % UInt64(damaged.count - 8))
+                damaged[offset] ^= 1 << UInt8(generator.next() % 8)
+            } else {
+                damaged = damaged.prefix(Int(generator.next() % UInt64(damaged.count)))
+            }
+            try damaged.write(to: URL(fileURLWithPath: path))
+            let slot = ProjectionSlot<Digest>()
+            let report = try ProjectionEngine(store: store, snapshots: snapshots, snapshotInterval: 1_000_000)
+                .catchUp([slot], save: false)
+            XCTAssertEqual(slot.state, expected, "trial \(trial)")
+            XCTAssertEqual(report.records, UInt64(events.count), "trial \(trial): folded from zero")
+        }
+        try original.write(to: URL(fileURLWithPath: path))
+        let slot = ProjectionSlot<Digest>()
+        let report = try ProjectionEngine(store: store, snapshots: snapshots).catchUp([slot], save: false)
+        XCTAssertEqual(report.records, 0, "the sound checkpoint is used")
+        XCTAssertEqual(slot.state, expected)
+    }
+
     func testAVersionChangeNeverReadsTheOldSnapshot() throws {
         let directory = try temporaryDirectory()
         let snapshots = SnapshotDirectory(path: directory)
@@ -209,4 +244,39 @@ final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Int64 = -1
     func tick() -> Int64 { lock.withLock { value += 1; return value } }
+}
+
+final class InternerTests: XCTestCase {
+    func testShortLongAndEmptyKeysGetStableIds() throws {
+        var interner = Interner()
+        // Long keys sharing their first 16 bytes differ only in the tail kept in the arena.
+        let keys = ["", "p-1", "person-p-0000001", "person-p-0000001-a", "person-p-0000001-b", "org-sch-0001",
+                    "многобайтовый-ключ-длиннее-шестнадцати"] + (0..<5000).map { "person-p-\($0)" }
+        let ids = keys.map { interner.intern($0) }
+        XCTAssertEqual(ids, (0..<Int32(keys.count)).map { $0 })
+        XCTAssertEqual(keys.map { interner.intern($0) }, ids)
+        XCTAssertEqual(keys.map { interner.id(of: $0) }, ids)
+        XCTAssertNil(interner.id(of: "person-p-0000001-c"))
+        XCTAssertEqual(interner.intern("person-", "p-0000001"), 2)
+        "p-0000001-b".utf8CString.withUnsafeBytes { raw in
+            let bytes = UnsafeRawBufferPointer(rebasing: raw.dropLast())
+            XCTAssertEqual(interner.intern("person-", utf8: bytes), 4)
+        }
+        XCTAssertEqual(interner.strings, keys)
+
+        var writer = SnapshotWriter()
+        writer.interner(interner)
+        var reader = SnapshotReader(bytes: writer.bytes)
+        let loaded = try reader.interner()
+        XCTAssertEqual(loaded.strings, keys)
+        XCTAssertEqual(keys.map { loaded.id(of: $0) }, ids)
+    }
+
+    func testASnapshotHoldingAStringTwiceIsRefused() {
+        var writer = SnapshotWriter()
+        writer.raw(Array("abab".utf8))
+        writer.array([Int32(2), 4])
+        var reader = SnapshotReader(bytes: writer.bytes)
+        XCTAssertThrowsError(try reader.interner())
+    }
 }
