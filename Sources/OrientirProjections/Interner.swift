@@ -47,13 +47,13 @@ public struct Interner: Sendable {
     /// The id of the string spelt by UTF-8 `bytes`, assigning the next one if it is new.
     @inline(__always)
     public mutating func intern(utf8 bytes: UnsafeRawBufferPointer) -> Int32 {
-        let hash = Self.hash(bytes)
-        let (found, slot) = find(bytes, hash: hash)
+        let digest = Self.digest(bytes)
+        let (found, slot) = find(bytes, digest)
         if let found { return found }
         let id = Int32(ends.count)
         self.bytes.append(contentsOf: bytes)
         ends.append(Int32(self.bytes.count))
-        Self.fill(&table, slot: slot, id: id, hash: hash, key: bytes)
+        Self.fill(&table, slot: slot, id: id, digest: digest, count: bytes.count)
         if ends.count * 2 > slotCount { grow(to: ends.count) }
         return id
     }
@@ -77,7 +77,7 @@ public struct Interner: Sendable {
         var string = string
         return string.withUTF8 { utf8 in
             let bytes = UnsafeRawBufferPointer(utf8)
-            return find(bytes, hash: Self.hash(bytes)).id
+            return find(bytes, Self.digest(bytes)).id
         }
     }
 
@@ -90,35 +90,84 @@ public struct Interner: Sendable {
 
     private var slotCount: Int { table.count / Self.slotWords }
 
-    /// The key's first 16 bytes as two little-endian words, zero-padded.
+    /// A key's first 16 bytes as two little-endian words (zero-padded), and its hash.
+    struct Digest {
+        let first: UInt64
+        let second: UInt64
+        let hash: UInt64
+    }
+
+    /// The key's words and hash, read with a few unaligned loads (no byte loop for keys of 4 bytes or more).
     @inline(__always)
-    private static func prefixWords(_ key: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+    static func digest(_ key: UnsafeRawBufferPointer) -> Digest {
         let count = key.count
-        guard let base = key.baseAddress else { return (0, 0) }
-        if count >= 16 {
-            return (base.loadUnaligned(as: UInt64.self), base.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        var first: UInt64 = 0
+        var second: UInt64 = 0
+        if let base = key.baseAddress {
+            if count >= 16 {
+                first = base.loadUnaligned(as: UInt64.self)
+                second = base.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            } else if count >= 8 {
+                first = base.loadUnaligned(as: UInt64.self)
+                if count > 8 {
+                    // The last eight bytes, shifted so the ones after the first eight start at bit 0.
+                    second = base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) >> UInt64((16 - count) * 8)
+                }
+            } else if count >= 4 {
+                // Two overlapping four-byte loads; the bytes they share are equal, so or-ing them is exact.
+                let low = UInt64(base.loadUnaligned(as: UInt32.self))
+                let high = UInt64(base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+                first = low | high << UInt64((count - 4) * 8)
+            } else {
+                for index in 0..<count {
+                    first |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << UInt64(index * 8)
+                }
+            }
         }
-        var words: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: count) }
-        return words
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: count)
+        h = (h ^ first) &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 32
+        h = (h ^ second) &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 32
+        if count > 16 {
+            // The bytes after the first 16, eight at a time, the last word zero-padded.
+            let base = key.baseAddress!
+            var index = 16
+            while index < count {
+                var word: UInt64 = 0
+                if index + 8 <= count {
+                    word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                } else {
+                    for offset in 0..<(count - index) {
+                        word |= UInt64(base.load(fromByteOffset: index + offset, as: UInt8.self)) << UInt64(offset * 8)
+                    }
+                }
+                h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+                h ^= h >> 32
+                index += 8
+            }
+        }
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 29
+        return Digest(first: first, second: second, hash: h)
     }
 
     @inline(__always)
-    private static func fill(_ table: inout [UInt64], slot: Int, id: Int32, hash: UInt64, key: UnsafeRawBufferPointer) {
-        let (first, second) = prefixWords(key)
+    private static func fill(_ table: inout [UInt64], slot: Int, id: Int32, digest: Digest, count: Int) {
         table.withUnsafeMutableBufferPointer { table in
             let base = slot * slotWords
-            table[base] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(id) + 1)
-            table[base + 1] = UInt64(key.count)
-            table[base + 2] = first
-            table[base + 3] = second
+            table[base] = (digest.hash & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(id) + 1)
+            table[base + 1] = UInt64(count)
+            table[base + 2] = digest.first
+            table[base + 3] = digest.second
         }
     }
 
     /// The id of the bytes if present, else the empty slot where they would go.
     @inline(__always)
-    private func find(_ key: UnsafeRawBufferPointer, hash: UInt64) -> (id: Int32?, slot: Int) {
-        let (first, second) = Self.prefixWords(key)
+    private func find(_ key: UnsafeRawBufferPointer, _ digest: Digest) -> (id: Int32?, slot: Int) {
+        let first = digest.first, second = digest.second, hash = digest.hash
         let length = UInt64(key.count)
         return table.withUnsafeBufferPointer { table in
             let mask = table.count / Self.slotWords - 1
@@ -182,10 +231,10 @@ public struct Interner: Sendable {
             var start = 0
             for (id, end) in ends.enumerated() {
                 let key = UnsafeRawBufferPointer(rebasing: arena[start..<Int(end)])
-                let hash = Self.hash(key)
-                var slot = Int(truncatingIfNeeded: hash) & mask
+                let digest = Self.digest(key)
+                var slot = Int(truncatingIfNeeded: digest.hash) & mask
                 while table[slot * Self.slotWords] != 0 { slot = (slot + 1) & mask }
-                Self.fill(&table, slot: slot, id: Int32(id), hash: hash, key: key)
+                Self.fill(&table, slot: slot, id: Int32(id), digest: digest, count: key.count)
                 start = Int(end)
             }
         }
@@ -216,7 +265,7 @@ public struct Interner: Sendable {
         for (id, end) in ends.enumerated() {
             let found = bytes.withUnsafeBytes { arena in
                 let key = UnsafeRawBufferPointer(rebasing: arena[start..<Int(end)])
-                return find(key, hash: Self.hash(key)).id
+                return find(key, Self.digest(key)).id
             }
             guard found == Int32(id) else { throw ProjectionError(.badSnapshot, "interner holds a string twice") }
             start = Int(end)
@@ -224,37 +273,6 @@ public struct Interner: Sendable {
     }
 
 
-    @inline(__always)
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { hash(UnsafeRawBufferPointer(bytes)) }
-
-    /// A fast non-cryptographic hash of bytes, eight at a time (keys come from our own log, not an adversary).
-    @inline(__always)
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        let count = bytes.count
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: count)
-        guard let base = bytes.baseAddress else { return h }
-        var index = 0
-        while index + 8 <= count {
-            let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-            index += 8
-        }
-        if index < count {
-            var word: UInt64 = 0
-            var shift: UInt64 = 0
-            while index < count {
-                word |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << shift
-                shift += 8
-                index += 1
-            }
-            h = (h ^ word) &* 0xC4CE_B9FE_1A85_EC53
-        }
-        h ^= h >> 33
-        h = h &* 0xFF51_AFD7_ED55_8CCD
-        h ^= h >> 29
-        return h
-    }
 }
 
 extension SnapshotWriter {

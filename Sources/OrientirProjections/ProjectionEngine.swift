@@ -190,7 +190,7 @@ final class SnapshotWrites: @unchecked Sendable {
     private var failure: ProjectionError?
 
     func write(_ snapshots: SnapshotDirectory, path: String, name: String, version: Int, point: FoldPoint,
-               body: [UInt8])
+               body: SnapshotWriter)
     {
         queue.async {
             guard self.failure == nil else { return }
@@ -206,7 +206,7 @@ final class SnapshotWrites: @unchecked Sendable {
 
     /// Writes on the calling thread, keeping a failure for ``finish()`` like the queued writes.
     func writeHere(_ snapshots: SnapshotDirectory, path: String, name: String, version: Int, point: FoldPoint,
-                   body: [UInt8])
+                   body: SnapshotWriter)
     {
         do {
             try snapshots.write(path: path, name: name, version: version, point: point, body: body)

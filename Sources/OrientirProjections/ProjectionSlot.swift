@@ -17,7 +17,7 @@ public protocol FoldTarget: AnyObject {
     func reset()
     /// The end of a fold: see ``Projection/prepareForReads()``.
     func prepareForReads()
-    func snapshotBody() -> [UInt8]
+    func snapshotBody() -> SnapshotWriter
     func loadSnapshot(point: FoldPoint, reader: inout SnapshotReader) throws(ProjectionError)
 }
 
@@ -46,10 +46,10 @@ public final class ProjectionSlot<P: Projection>: FoldTarget {
         point = .zero
     }
 
-    public func snapshotBody() -> [UInt8] {
+    public func snapshotBody() -> SnapshotWriter {
         var writer = SnapshotWriter()
         state.writeSnapshot(to: &writer)
-        return writer.bytes
+        return writer
     }
 
     public func loadSnapshot(point: FoldPoint, reader: inout SnapshotReader) throws(ProjectionError) {

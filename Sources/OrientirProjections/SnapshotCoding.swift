@@ -1,25 +1,68 @@
 import OrientirEvents
 
 /// Appends a projection state as bytes: little-endian integers, length-prefixed strings and flat arrays.
-public struct SnapshotWriter {
-    public private(set) var bytes: [UInt8] = []
+///
+/// Large arrays are not copied: the writer keeps them (a reference, their storage shared copy-on-write) and the
+/// snapshot file is written from their own storage. A checkpoint of a few hundred megabytes thus costs no copy
+/// and no fresh pages; a fold that goes on appending to an array still held pays one copy of it, as before.
+public struct SnapshotWriter: @unchecked Sendable {
+    /// Arrays of at least this many bytes are kept by reference.
+    static let borrowThreshold = 256 * 1024
+
+    /// Small values, not yet sealed into `parts`.
+    private var tail: [UInt8] = []
+    private var parts: [Part] = []
+
+    private enum Part {
+        case copied([UInt8])
+        case kept(any KeptArray)
+    }
 
     public init() {}
 
-    /// Makes room for `count` more bytes, so a large state is written without regrowing the buffer.
-    public mutating func reserveCapacity(_ count: Int) { bytes.reserveCapacity(bytes.count + count) }
+    /// The whole body in one array (a copy: for small snapshots and tests).
+    public var bytes: [UInt8] {
+        var all: [UInt8] = []
+        all.reserveCapacity(count)
+        forEachPart { all.append(contentsOf: $0) }
+        return all
+    }
+
+    /// Bytes written so far.
+    public var count: Int {
+        parts.reduce(tail.count) { total, part in
+            switch part {
+            case .copied(let bytes): total + bytes.count
+            case .kept(let array): total + array.byteCount
+            }
+        }
+    }
+
+    /// Calls `body` with each piece of the body, in order.
+    public func forEachPart(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        for part in parts {
+            switch part {
+            case .copied(let bytes): try bytes.withUnsafeBytes(body)
+            case .kept(let array): try array.withBytes(body)
+            }
+        }
+        try tail.withUnsafeBytes(body)
+    }
+
+    /// Makes room for `count` more bytes of small values.
+    public mutating func reserveCapacity(_ count: Int) { tail.reserveCapacity(tail.count + min(count, 1 << 20)) }
 
     public mutating func int(_ value: Int) { pod(Int64(value)) }
     public mutating func uint64(_ value: UInt64) { pod(value) }
     public mutating func int64(_ value: Int64) { pod(value) }
-    public mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    public mutating func bool(_ value: Bool) { tail.append(value ? 1 : 0) }
     public mutating func double(_ value: Double) { pod(value.bitPattern) }
 
     public mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
             int(utf8.count)
-            bytes.append(contentsOf: utf8)
+            tail.append(contentsOf: utf8)
         }
     }
 
@@ -33,20 +76,48 @@ public struct SnapshotWriter {
         pod(id.low)
     }
 
-    /// A flat array of plain values, copied as their bytes.
+    /// A flat array of plain values, as their bytes.
     public mutating func array<T: BitwiseCopyable>(_ values: [T]) {
         int(values.count)
-        values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        if values.count * MemoryLayout<T>.stride >= Self.borrowThreshold {
+            keep(KeptValues(values: values))
+        } else {
+            values.withUnsafeBytes { tail.append(contentsOf: $0) }
+        }
     }
 
     public mutating func raw(_ values: [UInt8]) {
         int(values.count)
-        bytes.append(contentsOf: values)
+        if values.count >= Self.borrowThreshold {
+            keep(KeptValues(values: values))
+        } else {
+            tail.append(contentsOf: values)
+        }
+    }
+
+    private mutating func keep(_ array: any KeptArray) {
+        if !tail.isEmpty {
+            parts.append(.copied(tail))
+            tail = []
+        }
+        parts.append(.kept(array))
     }
 
     private mutating func pod<T: FixedWidthInteger>(_ value: T) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: value.littleEndian) { tail.append(contentsOf: $0) }
     }
+}
+
+/// An array a ``SnapshotWriter`` keeps instead of copying.
+private protocol KeptArray {
+    var byteCount: Int { get }
+    func withBytes(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows
+}
+
+private struct KeptValues<T: BitwiseCopyable>: KeptArray {
+    let values: [T]
+    var byteCount: Int { values.count * MemoryLayout<T>.stride }
+    func withBytes(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows { try values.withUnsafeBytes(body) }
 }
 
 /// Reads what a ``SnapshotWriter`` wrote, checking every length against the bytes left.

@@ -72,17 +72,52 @@ public struct SnapshotDirectory: Sendable {
     public func write(path file: String, name: String, version: Int, point: FoldPoint, body: [UInt8])
         throws(ProjectionError)
     {
+        var writer = SnapshotWriter()
+        writer.raw(body)
+        // The body as given, without the length `raw` puts first.
+        try write(path: file, name: name, version: version, point: point, body: writer, skippingFirst: 8)
+    }
+
+    /// Writes a snapshot atomically, its body from the writer's parts.
+    public func write(path file: String, name: String, version: Int, point: FoldPoint, body: SnapshotWriter)
+        throws(ProjectionError)
+    {
+        try write(path: file, name: name, version: version, point: point, body: body, skippingFirst: 0)
+    }
+
+    private func write(
+        path file: String, name: String, version: Int, point: FoldPoint, body: SnapshotWriter, skippingFirst: Int
+    ) throws(ProjectionError) {
         try SnapshotDirectory.makeDirectory(path)
         var header = SnapshotWriter()
         header.string(name)
         header.int(version)
         Self.write(point, to: &header)
+        let headerBytes = header.bytes
         var head = SnapshotWriter()
-        head.int(header.bytes.count)
-        var crc = header.bytes.withUnsafeBytes { CRC32C.update(0, $0) }
-        crc = body.withUnsafeBytes { CRC32C.update(crc, $0) }
-        let trailer = withUnsafeBytes(of: crc.littleEndian) { Array($0) }
-        try FileIO.writeAtomically(file, [Self.magic, head.bytes, header.bytes, body, trailer])
+        head.int(headerBytes.count)
+        let prefix = Self.magic + head.bytes + headerBytes
+        try FileIO.writeAtomically(file) { (emit: (UnsafeRawBufferPointer) throws(ProjectionError) -> Void) throws(ProjectionError) in
+            var failure: ProjectionError?
+            prefix.withUnsafeBytes { bytes in
+                do throws(ProjectionError) { try emit(bytes) } catch { failure = error }
+            }
+            var crc = headerBytes.withUnsafeBytes { CRC32C.update(0, $0) }
+            var skip = skippingFirst
+            body.forEachPart { part in
+                guard failure == nil else { return }
+                let dropped = min(skip, part.count)
+                skip -= dropped
+                let piece = UnsafeRawBufferPointer(rebasing: part[dropped...])
+                crc = CRC32C.update(crc, piece)
+                do throws(ProjectionError) { try emit(piece) } catch { failure = error }
+            }
+            withUnsafeBytes(of: crc.littleEndian) { bytes in
+                guard failure == nil else { return }
+                do throws(ProjectionError) { try emit(bytes) } catch { failure = error }
+            }
+            if let failure { throw failure }
+        }
     }
 
     /// The fold point of a snapshot file, read without its body; nil if the file is not a snapshot of that name.
@@ -188,29 +223,34 @@ public struct SnapshotDirectory: Sendable {
 
 /// The few POSIX file operations snapshots need.
 enum FileIO {
-    /// Writes the parts to a temp file and renames it over `path` (no fsync: see ``SnapshotDirectory``).
-    static func writeAtomically(_ path: String, _ parts: [[UInt8]]) throws(ProjectionError) {
+    /// Writes what `produce` emits to a temp file and renames it over `path` (no fsync: see ``SnapshotDirectory``).
+    static func writeAtomically(
+        _ path: String,
+        _ produce: ((UnsafeRawBufferPointer) throws(ProjectionError) -> Void) throws(ProjectionError) -> Void
+    ) throws(ProjectionError) {
         let temp = path + ".tmp-\(getpid())"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw ProjectionError(.io, "cannot create: errno \(errno)", path: temp) }
-        var failed: Int32 = 0
-        for part in parts where failed == 0 {
-            part.withUnsafeBytes { buffer in
+        do throws(ProjectionError) {
+            try produce { buffer throws(ProjectionError) in
                 var done = 0
                 while done < buffer.count {
                     let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
                     if n < 0 {
                         if errno == EINTR { continue }
-                        failed = errno
-                        return
+                        throw ProjectionError(.io, "cannot write: errno \(errno)", path: path)
                     }
                     done += n
                 }
             }
+        } catch {
+            close(fd)
+            unlink(temp)
+            throw error
         }
         close(fd)
-        guard failed == 0, rename(temp, path) == 0 else {
-            let error = failed != 0 ? failed : errno
+        guard rename(temp, path) == 0 else {
+            let error = errno
             unlink(temp)
             throw ProjectionError(.io, "cannot write: errno \(error)", path: path)
         }
