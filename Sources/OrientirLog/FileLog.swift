@@ -871,6 +871,14 @@ public final class FileLog: EventStore, @unchecked Sendable {
     }
 
     /// Reads `range` from the given segments and sizes, checking each batch's CRC on the way.
+    /// Whether a record's stream is `name` (its UTF-8 bytes): lengths first, then one memcmp.
+    @inline(__always)
+    private static func same(_ stream: UnsafeRawBufferPointer, _ name: [UInt8]) -> Bool {
+        guard stream.count == name.count else { return false }
+        if name.isEmpty { return true }
+        return name.withUnsafeBytes { memcmp($0.baseAddress!, stream.baseAddress!, stream.count) == 0 }
+    }
+
     private func readUnlocked(
         _ range: ReadRange, segments snapshot: [SegmentSnapshot], _ body: (RecordView) throws -> Void
     ) throws {
@@ -908,7 +916,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
                         if record.position >= range.positions.upperBound { done = true; return false }
                         if let since = range.since, record.recordedAt < since { return true }
                         if let before = range.before, record.recordedAt >= before { done = true; return false }
-                        if let streamBytes, !record.stream.elementsEqual(streamBytes) { return true }
+                        if let streamBytes, !Self.same(record.stream, streamBytes) { return true }
                         try body(record)
                         return true
                     }

@@ -14,6 +14,9 @@ struct RecordChunk: @unchecked Sendable {
     var positions: [UInt64] = []
     var recordedAts: [Int64] = []
     var ids: [EventID] = []
+    /// Each record's envelope as parsed from the log's bytes (moved onto the arena's copy when folded); a
+    /// placeholder for a retracted record.
+    var envelopes: [EncodedEvent] = []
     /// Record `i`'s stream is `arena[spans[2i]..<spans[2i + 1]]`, its payload `arena[spans[2i + 1]..<spans[2i + 2]]`;
     /// both empty for a retracted record, left out.
     var spans: [Int] = [0]
@@ -28,6 +31,7 @@ struct RecordChunk: @unchecked Sendable {
         positions.reserveCapacity(Self.capacity)
         recordedAts.reserveCapacity(Self.capacity)
         ids.reserveCapacity(Self.capacity)
+        envelopes.reserveCapacity(Self.capacity)
         spans.reserveCapacity(2 * Self.capacity + 1)
         arena.reserveCapacity(Self.capacity * 160)
         fieldRanges.reserveCapacity(Self.capacity + 1)
@@ -37,11 +41,21 @@ struct RecordChunk: @unchecked Sendable {
 
     var count: Int { positions.count }
 
+    /// Stands for the envelope of a retracted record, never read: an empty event of the first type, on bytes
+    /// allocated once for the life of the process.
+    nonisolated(unsafe) static let placeholder: EncodedEvent = {
+        let bytes: [UInt8] = [EventCodec.formatVersion, 0, 0, 0, 0, 0, 0, 0, 0]
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+        bytes.withUnsafeBytes { storage.copyMemory(from: $0) }
+        return try! EncodedEvent(UnsafeRawBufferPointer(storage), id: EventID(high: 0, low: 0))
+    }()
+
     /// Empties the chunk, keeping its buffers (once the workers that folded it are done with it).
     mutating func removeAll() {
         positions.removeAll(keepingCapacity: true)
         recordedAts.removeAll(keepingCapacity: true)
         ids.removeAll(keepingCapacity: true)
+        envelopes.removeAll(keepingCapacity: true)
         spans.removeAll(keepingCapacity: true)
         spans.append(0)
         arena.removeAll(keepingCapacity: true)
@@ -65,6 +79,7 @@ struct RecordChunk: @unchecked Sendable {
         positions.append(record.position)
         recordedAts.append(record.recordedAt)
         ids.append(encoded.id)
+        envelopes.append(encoded)
         arena.append(contentsOf: record.stream)
         spans.append(arena.count)
         arena.append(contentsOf: record.payload)
@@ -76,6 +91,7 @@ struct RecordChunk: @unchecked Sendable {
         positions.append(position)
         recordedAts.append(recordedAt)
         ids.append(id)
+        envelopes.append(Self.placeholder)
         spans.append(arena.count)
         spans.append(arena.count)
         fieldRanges.append(Int32(fieldStarts.count))
@@ -488,8 +504,8 @@ public struct ProjectionEngine: Sendable {
                                 rebasing: arena[chunk.spans[2 * index]..<chunk.spans[2 * index + 1]])
                             let payload = UnsafeRawBufferPointer(
                                 rebasing: arena[chunk.spans[2 * index + 1]..<chunk.spans[2 * index + 2]])
-                            // Parsed and located once already by the reader: cannot fail on the same bytes.
-                            let encoded = try! EncodedEvent(payload, id: chunk.ids[index])
+                            // Parsed and located once by the reader, from the log's bytes; the arena holds a copy.
+                            let encoded = chunk.envelopes[index].moved(to: payload)
                             let located = UnsafeBufferPointer(
                                 rebasing: starts[Int(chunk.fieldRanges[index])..<Int(chunk.fieldRanges[index + 1])])
                             target.apply(LoggedEvent(

@@ -56,6 +56,43 @@ public struct EncodedEvent {
         rest = reader
     }
 
+    /// The bytes it was parsed from.
+    public var bytes: UnsafeRawBufferPointer { rest.bytes }
+
+    /// The same event on `copy`, an identical copy of its bytes: every view moved from the bytes it was parsed from
+    /// (which need no longer be alive: only their address is used). Cheaper than parsing the envelope again.
+    public func moved(to copy: UnsafeRawBufferPointer) -> EncodedEvent {
+        let original = rest.bytes
+        precondition(original.count == copy.count, "a moved event's copy must be its bytes")
+        let delta = (copy.baseAddress.map { Int(bitPattern: $0) } ?? 0) - (original.baseAddress.map { Int(bitPattern: $0) } ?? 0)
+        func move(_ span: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+            guard let base = span.baseAddress else { return span }
+            return UnsafeRawBufferPointer(start: base.advanced(by: delta), count: span.count)
+        }
+        var reader = BinaryReader(bytes: copy)
+        reader.position = rest.position
+        return EncodedEvent(
+            id: id, type: type, schema: schema, occurredAt: occurredAt, region: move(region),
+            municipality: move(municipality), source: source.map(move), sealedPersonIdBytes: sealedPersonIdBytes.map(move),
+            rest: reader)
+    }
+
+    private init(
+        id: EventID, type: EventType, schema: Int, occurredAt: Timestamp, region: UnsafeRawBufferPointer,
+        municipality: UnsafeRawBufferPointer, source: UnsafeRawBufferPointer?,
+        sealedPersonIdBytes: UnsafeRawBufferPointer?, rest: BinaryReader
+    ) {
+        self.id = id
+        self.type = type
+        self.schema = schema
+        self.occurredAt = occurredAt
+        self.region = region
+        self.municipality = municipality
+        self.source = source
+        self.sealedPersonIdBytes = sealedPersonIdBytes
+        self.rest = rest
+    }
+
     /// The person whose personal data this sealed `PersonalDataRecorded` holds; `nil` for every other event.
     public var sealedPersonId: String? {
         sealedPersonIdBytes.map { String(decoding: $0, as: UTF8.self) }

@@ -53,6 +53,7 @@ struct FootprintCommand: ParsableCommand {
         case .text: output.append(Self.text(json, indent: ""))
         }
         output.flush()
+        Diagnostics.exitLeavingMemoryToTheSystem()
     }
 
     /// An indented outline of the footprint for people.

@@ -73,5 +73,6 @@ struct IndicatorsCommand: ParsableCommand {
             output.append(IndicatorOutput.table(rows))
         }
         output.flush()
+        Diagnostics.exitLeavingMemoryToTheSystem()
     }
 }

@@ -47,6 +47,7 @@ struct RebuildCommand: ParsableCommand {
         if terminal { Diagnostics.progress("") }
         Diagnostics.note("rebuilt \(wanted.joined(separator: ", ")): \(report.records) events in "
             + String(format: "%.2f", report.seconds) + " s, " + String(Int(report.eventsPerSecond)) + " events/s")
+        Diagnostics.exitLeavingMemoryToTheSystem()
     }
 }
 
