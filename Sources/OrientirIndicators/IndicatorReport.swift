@@ -64,7 +64,9 @@ struct IndicatorComputation {
     let organisation: Int32?
     let scopeCount: Int
     /// (person << 8 | period index) → the deciding enrolment of the person's roster year.
-    var roster: [UInt64: Int32] = [:]
+    var roster = KeyMap()
+    /// The roster's entries in key order, each with what the shares read of it (one flat pass per indicator).
+    var rosterRows: [RosterRow] = []
     /// For an organisation scope: (person << 32 | academic start year) → school of the person's last enrolment
     /// that year, in log order; and the persons registered as its staff (a per-person index, no scans per row).
     var lastSchool: [UInt64: Int32] = [:]
@@ -90,8 +92,10 @@ struct IndicatorComputation {
             organisation = nil
             scopeCount = regionCount + municipalityCount
         }
+        roster = KeyMap(capacity: facts.persons.count * max(1, periods.count))
+        let rosterYears = periods.map { Int32($0.rosterYear) }
         for (index, enrolment) in facts.enrolments.enumerated() {
-            for (p, period) in periods.enumerated() where Int32(period.rosterYear) == enrolment.academicYear {
+            for p in rosterYears.indices where rosterYears[p] == enrolment.academicYear {
                 roster[UInt64(UInt32(enrolment.person)) << 8 | UInt64(p)] = Int32(index)
             }
         }
@@ -104,6 +108,23 @@ struct IndicatorComputation {
                 organisationStaff.insert(registration.person)
             }
         }
+        rosterRows = roster.sortedEntries().map { key, index in
+            let enrolment = facts.enrolments[Int(index)]
+            return RosterRow(key: key, enrolment: index, person: enrolment.person, grade: enrolment.grade,
+                             period: Int(key & 0xFF), place: place(of: enrolment),
+                             concerns: organisation != nil && enrolment.school == organisation)
+        }
+    }
+
+    /// A roster entry: the person's deciding enrolment for a period, its school's place (rule 6) resolved.
+    struct RosterRow {
+        var key: UInt64
+        var enrolment: Int32
+        var person: Int32
+        var grade: Int32
+        var period: Int
+        var place: Place
+        var concerns: Bool
     }
 
     var cellCount: Int { scopeCount * periods.count }
@@ -344,21 +365,21 @@ struct IndicatorComputation {
         var counts = [Int](repeating: 0, count: cellCount)
         var totals = [Int](repeating: 0, count: cellCount)
         var refs = [[Int32]](repeating: [], count: query.explain ? cellCount : 0)
-        var seen = Set<UInt64>()
-        var seenTotal = Set<UInt64>()
+        var seen = KeySet()
+        var seenTotal = KeySet()
         for row in rows {
             if let p = periodIndex(row.day),
                 !enrolledOnly || roster[UInt64(UInt32(row.item)) << 8 | UInt64(p)] != nil
             {
                 forEachScope(row.place, concerns: row.concerns, period: p) { cell in
-                    if seen.insert(UInt64(cell) << 32 | UInt64(UInt32(row.item))).inserted { counts[cell] += 1 }
+                    if seen.insert(UInt64(cell) << 32 | UInt64(UInt32(row.item))) { counts[cell] += 1 }
                     if query.explain { refs[cell].append(row.ref) }
                 }
             }
             guard cumulative else { continue }
             for (p, period) in periods.enumerated() where row.day <= period.lastDay {
                 forEachScope(row.place, concerns: row.concerns, period: p) { cell in
-                    if seenTotal.insert(UInt64(cell) << 32 | UInt64(UInt32(row.item))).inserted { totals[cell] += 1 }
+                    if seenTotal.insert(UInt64(cell) << 32 | UInt64(UInt32(row.item))) { totals[cell] += 1 }
                 }
             }
         }
@@ -373,7 +394,7 @@ struct IndicatorComputation {
         var full = [Int](repeating: 0, count: cellCount)
         var numeratorRefs = [[Int32]](repeating: [], count: query.explain ? cellCount : 0)
         var denominatorRefs = numeratorRefs
-        var seen = Set<UInt64>()
+        var seen = KeySet()
         var sizes: [UInt64: Int] = [:]
         var membershipsByTeam = [[Int]](repeating: [], count: facts.teams.count)
         for (index, membership) in facts.memberships.enumerated() { membershipsByTeam[Int(membership.team)].append(index) }
@@ -401,7 +422,7 @@ struct IndicatorComputation {
                 }()
                 let concerns = facts.teamSchool[Int(registration.team)] == organisation
                 forEachScope(registration.place, concerns: concerns, period: p) { cell in
-                    if seen.insert(UInt64(cell) << 32 | UInt64(UInt32(registration.team))).inserted {
+                    if seen.insert(UInt64(cell) << 32 | UInt64(UInt32(registration.team))) {
                         registered[cell] += 1
                         if size >= 10 { full[cell] += 1 }
                     }
@@ -450,14 +471,14 @@ struct IndicatorComputation {
         var cells = distinctPerPeriod(rows)
         guard let kinds else { return cells }
         var byKind = [[Int]](repeating: [Int](repeating: 0, count: kinds.count), count: cellCount)
-        var seen = Set<UInt64>()
+        var seen = KeySet()
         for registration in registrations {
             for (p, period) in periods.enumerated() where registration.day <= period.lastDay {
                 let concerns = registration.org != IndicatorFacts.none && registration.org == organisation
                 forEachScope(registration.place, concerns: concerns, period: p) { cell in
                     let key = UInt64(cell * kinds.count + Int(registration.kind)) << 32
                         | UInt64(UInt32(registration.person))
-                    if seen.insert(key).inserted { byKind[cell][Int(registration.kind)] += 1 }
+                    if seen.insert(key) { byKind[cell][Int(registration.kind)] += 1 }
                 }
             }
         }
@@ -470,10 +491,10 @@ struct IndicatorComputation {
     private func distinctPerPeriod(_ rows: [(Int, Counted)]) -> [Cell] {
         var counts = [Int](repeating: 0, count: cellCount)
         var refs = [[Int32]](repeating: [], count: query.explain ? cellCount : 0)
-        var seen = Set<UInt64>()
+        var seen = KeySet()
         for (p, row) in rows {
             forEachScope(row.place, concerns: row.concerns, period: p) { cell in
-                if seen.insert(UInt64(cell) << 32 | UInt64(UInt32(row.item))).inserted { counts[cell] += 1 }
+                if seen.insert(UInt64(cell) << 32 | UInt64(UInt32(row.item))) { counts[cell] += 1 }
                 if query.explain { refs[cell].append(row.ref) }
             }
         }
@@ -545,19 +566,18 @@ struct IndicatorComputation {
         var denominators = [Int](repeating: 0, count: cellCount)
         var numeratorRefs = [[Int32]](repeating: [], count: query.explain ? cellCount : 0)
         var denominatorRefs = numeratorRefs
-        for (key, index) in roster {
-            let enrolment = facts.enrolments[Int(index)]
-            if let grades, !grades.contains(enrolment.grade) { continue }
-            let p = Int(key & 0xFF)
-            let person = enrolment.person
+        for row in rosterRows {
+            if let grades, !grades.contains(row.grade) { continue }
+            let p = row.period
+            let person = row.person
             if let within, !within.has(person, p) { continue }
             let counted = mask.has(person, p)
-            forEachScope(place(of: enrolment), concerns: enrolment.school == organisation, period: p) { cell in
+            forEachScope(row.place, concerns: row.concerns, period: p) { cell in
                 denominators[cell] += 1
                 if counted { numerators[cell] += 1 }
                 if query.explain {
-                    denominatorRefs[cell] += within?.refs[key] ?? [enrolment.ref]
-                    if counted { numeratorRefs[cell] += mask.refs[key] ?? [] }
+                    denominatorRefs[cell] += within?.refs[row.key] ?? [facts.enrolments[Int(row.enrolment)].ref]
+                    if counted { numeratorRefs[cell] += mask.refs[row.key] ?? [] }
                 }
             }
         }
@@ -581,14 +601,14 @@ struct IndicatorComputation {
         var denominators = [Int](repeating: 0, count: cellCount)
         var numeratorRefs = [[Int32]](repeating: [], count: query.explain ? cellCount : 0)
         var denominatorRefs = numeratorRefs
-        var seen = Set<UInt64>()
+        var seen = KeySet()
         for registration in facts.staff where roles.contains(registration.kind) {
             let place = organisationPlace(registration.org) ?? registration.place
             for (p, period) in periods.enumerated() where registration.day <= period.lastDay {
                 let counted = mask.has(registration.person, p)
                 forEachScope(place, concerns: registration.org == organisation, period: p) { cell in
                     if query.explain { denominatorRefs[cell].append(registration.ref) }
-                    guard seen.insert(UInt64(cell) << 32 | UInt64(UInt32(registration.person))).inserted else { return }
+                    guard seen.insert(UInt64(cell) << 32 | UInt64(UInt32(registration.person))) else { return }
                     denominators[cell] += 1
                     if counted {
                         numerators[cell] += 1
@@ -664,14 +684,13 @@ struct IndicatorComputation {
         var sums = [Int](repeating: 0, count: cellCount)
         var counts = [Int](repeating: 0, count: cellCount)
         var refs = [[Int32]](repeating: [], count: query.explain ? cellCount : 0)
-        for (key, index) in roster {
-            let enrolment = facts.enrolments[Int(index)]
-            let p = Int(key & 0xFF)
-            let present = facts.facetDays[Int(enrolment.person)].present(onOrBefore: periods[p].lastDay)
-            forEachScope(place(of: enrolment), concerns: enrolment.school == organisation, period: p) { cell in
+        for row in rosterRows {
+            let p = row.period
+            let present = facts.facetDays[Int(row.person)].present(onOrBefore: periods[p].lastDay)
+            forEachScope(row.place, concerns: row.concerns, period: p) { cell in
                 sums[cell] += present
                 counts[cell] += 1
-                if query.explain { refs[cell].append(enrolment.ref) }
+                if query.explain { refs[cell].append(facts.enrolments[Int(row.enrolment)].ref) }
             }
         }
         return (0..<cellCount).map { cell in

@@ -1,0 +1,113 @@
+/// A set of 64-bit keys for the indicator computation's "distinct per cell" counts: open addressing with linear
+/// probing on a multiplicative hash. The keys are our own packed numbers (cell and item), so no seeded hashing is
+/// needed, and a count over a million rows is a few milliseconds instead of a hundred.
+struct KeySet {
+    /// Key + 1 per slot, 0 for empty (so key `UInt64.max` cannot be stored; ours never reach it).
+    private var slots: [UInt64]
+    private var mask: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 64) {
+        var size = 16
+        while size < capacity * 2 { size *= 2 }
+        slots = [UInt64](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    @inline(__always)
+    static func slot(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 29) & mask
+    }
+
+    /// Adds `key`; whether it was not there before.
+    @inline(__always)
+    mutating func insert(_ key: UInt64) -> Bool {
+        precondition(key != .max, "KeySet cannot hold UInt64.max")
+        if (count + 1) * 2 > slots.count { grow() }
+        let stored = key &+ 1
+        let mask = self.mask
+        let inserted = slots.withUnsafeMutableBufferPointer { slots in
+            var slot = Self.slot(key, mask)
+            while true {
+                let current = slots[slot]
+                if current == stored { return false }
+                if current == 0 {
+                    slots[slot] = stored
+                    return true
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+        if inserted { count += 1 }
+        return inserted
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        mask = slots.count - 1
+        count = 0
+        for stored in old where stored != 0 { _ = insert(stored &- 1) }
+    }
+}
+
+/// A map of 64-bit keys to row indices, built like ``KeySet``.
+struct KeyMap {
+    private var keys: [UInt64]
+    private var values: [Int32]
+    private var mask: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 64) {
+        var size = 16
+        while size < capacity * 2 { size *= 2 }
+        keys = [UInt64](repeating: 0, count: size)
+        values = [Int32](repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    subscript(key: UInt64) -> Int32? {
+        get {
+            var slot = KeySet.slot(key, mask)
+            while values[slot] >= 0 {
+                if keys[slot] == key { return values[slot] }
+                slot = (slot + 1) & mask
+            }
+            return nil
+        }
+        set {
+            guard let value = newValue else { preconditionFailure("KeyMap does not remove keys") }
+            precondition(value >= 0, "KeyMap values are row indices")
+            if (count + 1) * 2 > keys.count { grow() }
+            var slot = KeySet.slot(key, mask)
+            while values[slot] >= 0 {
+                if keys[slot] == key {
+                    values[slot] = value
+                    return
+                }
+                slot = (slot + 1) & mask
+            }
+            keys[slot] = key
+            values[slot] = value
+            count += 1
+        }
+    }
+
+    /// Every entry, in increasing key order.
+    func sortedEntries() -> [(key: UInt64, value: Int32)] {
+        var entries: [(key: UInt64, value: Int32)] = []
+        entries.reserveCapacity(count)
+        for slot in keys.indices where values[slot] >= 0 { entries.append((keys[slot], values[slot])) }
+        entries.sort { $0.key < $1.key }
+        return entries
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldValues = values
+        keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
+        values = [Int32](repeating: -1, count: oldKeys.count * 2)
+        mask = keys.count - 1
+        count = 0
+        for slot in oldKeys.indices where oldValues[slot] >= 0 { self[oldKeys[slot]] = oldValues[slot] }
+    }
+}
