@@ -365,7 +365,12 @@ struct IndicatorComputation {
         var counts = [Int](repeating: 0, count: cellCount)
         var totals = [Int](repeating: 0, count: cellCount)
         var refs = [[Int32]](repeating: [], count: query.explain ? cellCount : 0)
-        var seen = KeySet()
+        var seen = KeySet(capacity: rows.count * 2)
+        // Cumulative counts: an item counts in p when it has a row dated on or before p's end. With the periods in
+        // time order that is every p from the first whose end reaches its earliest row: kept per (scope, item),
+        // then spread over the periods, instead of one insert per row and period.
+        let ascending = zip(periods, periods.dropFirst()).allSatisfy { $0.lastDay < $1.lastDay }
+        var firstPeriod = KeyMap(capacity: cumulative ? rows.count * 2 : 0)
         var seenTotal = KeySet()
         for row in rows {
             if let p = periodIndex(row.day),
@@ -377,11 +382,25 @@ struct IndicatorComputation {
                 }
             }
             guard cumulative else { continue }
-            for (p, period) in periods.enumerated() where row.day <= period.lastDay {
-                forEachScope(row.place, concerns: row.concerns, period: p) { cell in
-                    if seenTotal.insert(UInt64(cell) << 32 | UInt64(UInt32(row.item))) { totals[cell] += 1 }
+            if ascending {
+                guard let first = periods.firstIndex(where: { row.day <= $0.lastDay }) else { continue }
+                // Period 0's cell of each scope stands for the scope.
+                forEachScope(row.place, concerns: row.concerns, period: 0) { base in
+                    let key = UInt64(base) << 32 | UInt64(UInt32(row.item))
+                    if let known = firstPeriod[key], known <= first { return }
+                    firstPeriod[key] = Int32(first)
+                }
+            } else {
+                for (p, period) in periods.enumerated() where row.day <= period.lastDay {
+                    forEachScope(row.place, concerns: row.concerns, period: p) { cell in
+                        if seenTotal.insert(UInt64(cell) << 32 | UInt64(UInt32(row.item))) { totals[cell] += 1 }
+                    }
                 }
             }
+        }
+        firstPeriod.forEach { key, first in
+            let base = Int(key >> 32)
+            for p in Int(first)..<periods.count { totals[base + p] += 1 }
         }
         return (0..<cellCount).map { cell in
             Cell(value: Double(counts[cell]), cumulative: cumulative ? totals[cell] : nil,

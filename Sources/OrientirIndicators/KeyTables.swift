@@ -93,6 +93,11 @@ struct KeyMap {
         }
     }
 
+    /// Calls `body` with every entry, in no particular order.
+    func forEach(_ body: (UInt64, Int32) -> Void) {
+        for slot in keys.indices where values[slot] >= 0 { body(keys[slot], values[slot]) }
+    }
+
     /// Every entry, in increasing key order.
     func sortedEntries() -> [(key: UInt64, value: Int32)] {
         var entries: [(key: UInt64, value: Int32)] = []
