@@ -277,6 +277,15 @@ struct Ingestor {
         for (number, event) in block.events { take(.success(event), line: number, text: []) }
         for (number, range) in block.lines {
             let text = block.bytes[range]
+            // Most lines are encoded straight from their bytes; the parser makes the event of the others, or the
+            // error. Personal data is sealed and retractions are checked against the log: both need the event.
+            if let encoded = text.withUnsafeBytes({ EventCodec.encode(line: $0) }),
+                encoded.type != .personalDataRecorded, encoded.type != .eventRetracted
+            {
+                chunk.bytes += text.count + 1
+                chunk.drafts.append(RecordDraft(id: encoded.id.bytes, stream: encoded.stream, payload: encoded.payload))
+                continue
+            }
             take(Result { try text.withUnsafeBytes { try parser.parse(line: $0, lineNumber: number, file: file) } },
                  line: number, text: text)
             if !skipBad && !chunk.rejects.isEmpty { break }  // the file is rejected: no need to go on
