@@ -62,12 +62,12 @@ public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// The 16 bytes in network order, as the log record carries them.
     public var bytes: [UInt8] {
-        var result = [UInt8](repeating: 0, count: 16)
-        for index in 0..<8 {
-            result[index] = UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64(index)))
-            result[index + 8] = UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64(index)))
+        [UInt8](unsafeUninitializedCapacity: 16) { buffer, count in
+            let raw = UnsafeMutableRawPointer(buffer.baseAddress!)
+            raw.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
+            raw.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
+            count = 16
         }
-        return result
     }
 
     public var description: String {

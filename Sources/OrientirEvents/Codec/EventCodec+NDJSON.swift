@@ -106,7 +106,10 @@ private struct LineEncoder {
             writer.string(municipality)
             if let source { writer.string(source) }
             writer.append(data.bytes)
-            let payload = [UInt8](UnsafeRawBufferPointer(start: writer.base, count: writer.count))
+            let payload = [UInt8](unsafeUninitializedCapacity: writer.count) { buffer, count in
+                UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: writer.base, byteCount: writer.count)
+                count = writer.count
+            }
             return EncodedLine(id: id, type: type, stream: stream, payload: payload)
         }
     }

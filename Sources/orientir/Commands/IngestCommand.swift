@@ -163,17 +163,18 @@ struct Ingestor {
                 let drafts = chunk.drafts
                 var start = 0
                 for r in chunk.retractions {
-                    try append(drafts[start..<r.index], bulk, &summary)
+                    try append(Array(drafts[start..<r.index]), bulk, &summary)
                     start = r.index + 1
                     if let failure = try rules.check(r.event, bulk: bulk, file: file, line: r.line) {
                         guard skipBad else { throw CommandFailure(failure, status: .rejected) }
                         summary.rejected += 1
                         Self.appendReject(file: file, line: r.line, error: failure, text: r.text, to: &rejectLines)
                     } else {
-                        try append(drafts[r.index...r.index], bulk, &summary)
+                        try append([drafts[r.index]], bulk, &summary)
                     }
                 }
-                try append(drafts[start...], bulk, &summary)
+                // Usually the whole chunk: handed over as it is, without copying the drafts.
+                try append(start == 0 ? drafts : Array(drafts[start...]), bulk, &summary)
                 progress.update(bytes: summary.bytes, events: summary.stored + summary.duplicates)
             }
             // New persons' keys reach the disk before the import (and with it their sealed data) becomes durable.
@@ -293,9 +294,9 @@ struct Ingestor {
         return chunk
     }
 
-    private func append(_ drafts: ArraySlice<RecordDraft>, _ bulk: BulkImport, _ summary: inout Summary) throws {
+    private func append(_ drafts: [RecordDraft], _ bulk: BulkImport, _ summary: inout Summary) throws {
         guard !drafts.isEmpty else { return }
-        for outcome in try bulk.append(Array(drafts)) {
+        for outcome in try bulk.append(drafts) {
             if case .duplicate = outcome { summary.duplicates += 1 } else { summary.stored += 1 }
         }
     }
