@@ -62,12 +62,9 @@ public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// The 16 bytes in network order, as the log record carries them.
     public var bytes: [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: 16) { buffer, count in
-            let raw = UnsafeMutableRawPointer(buffer.baseAddress!)
-            raw.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
-            raw.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
-            count = 16
-        }
+        // Copied from raw bytes: the standard library has that path specialized for bytes, while `repeating:` and
+        // `unsafeUninitializedCapacity` look the array's generic metadata up on every call.
+        withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { [UInt8]($0) }
     }
 
     public var description: String {

@@ -106,10 +106,8 @@ private struct LineEncoder {
             writer.string(municipality)
             if let source { writer.string(source) }
             writer.append(data.bytes)
-            let payload = [UInt8](unsafeUninitializedCapacity: writer.count) { buffer, count in
-                UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: writer.base, byteCount: writer.count)
-                count = writer.count
-            }
+            // Copied from raw bytes, for the reason given in `EventID.bytes`.
+            let payload = [UInt8](UnsafeRawBufferPointer(start: writer.base, count: writer.count))
             return EncodedLine(id: id, type: type, stream: stream, payload: payload)
         }
     }
