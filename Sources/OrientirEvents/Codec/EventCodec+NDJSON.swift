@@ -13,9 +13,9 @@ extension EventCodec {
     /// without building the ``Event``: the fast path of `orientir ingest`.
     ///
     /// `nil` for every line the parser rejects, and for valid lines left to the parser: strings with escapes,
-    /// `data` before `type`, `data` keys out of catalog order, `ProjectScored` (its criteria map and total rule),
-    /// lists of 128 items or more and member lists of more than 16. Parse a `nil` line with ``EventParser``: it
-    /// makes the event or the exact error, so every message comes from one place.
+    /// `data` before `type`, `ProjectScored` (its criteria map and total rule), lists of 128 items or more and
+    /// member lists of more than 16. Parse a `nil` line with ``EventParser``: it makes the event or the exact
+    /// error, so every message comes from one place.
     ///
     /// ```swift
     /// if let encoded = EventCodec.encode(line: bytes) {
