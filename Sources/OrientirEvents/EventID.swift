@@ -62,12 +62,9 @@ public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible, 
 
     /// The 16 bytes in network order, as the log record carries them.
     public var bytes: [UInt8] {
-        var result = [UInt8](repeating: 0, count: 16)
-        for index in 0..<8 {
-            result[index] = UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64(index)))
-            result[index + 8] = UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64(index)))
-        }
-        return result
+        // Copied from raw bytes: the standard library has that path specialized for bytes, while `repeating:` and
+        // `unsafeUninitializedCapacity` look the array's generic metadata up on every call.
+        withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { [UInt8]($0) }
     }
 
     public var description: String {

@@ -562,14 +562,15 @@ public final class FileLog: EventStore, @unchecked Sendable {
         return results
     }
 
-    fileprivate static func check(_ draft: RecordDraft) -> LogError? {
-        if draft.id.isEmpty || draft.id.count > RecordDraft.maxIDLength {
+    /// The first limit `draft` breaks, if any; read in place, as a copy would retain and release its arrays.
+    fileprivate static func check(_ draft: UnsafePointer<RecordDraft>) -> LogError? {
+        if draft.pointee.id.isEmpty || draft.pointee.id.count > RecordDraft.maxIDLength {
             return LogError(.invalidArgument, "an id must have 1 to \(RecordDraft.maxIDLength) bytes")
         }
-        if draft.stream.isEmpty || draft.stream.utf8.count > 255 {
+        if draft.pointee.stream.isEmpty || draft.pointee.stream.utf8.count > 255 {
             return LogError(.invalidArgument, "a stream name must have 1 to 255 bytes")
         }
-        if draft.payload.count > BatchHeader.maxPayloadLength / 2 {
+        if draft.pointee.payload.count > BatchHeader.maxPayloadLength / 2 {
             return LogError(.invalidArgument, "a record may hold at most \(BatchHeader.maxPayloadLength / 2) bytes")
         }
         return nil
@@ -1132,7 +1133,7 @@ struct WriterTables {
             drafts.withUnsafeBufferPointer { drafts in
                 for i in drafts.indices {
                     let draft = drafts.baseAddress! + i  // borrowed in place: no copy
-                    if let error = FileLog.check(draft.pointee) { failure = error; break }
+                    if let error = FileLog.check(draft) { failure = error; break }
                     let fingerprint = fingerprints[i]
                     let nextPosition = endPosition + UInt64(accepted.count)
                     if !ids.insertIfNew(fingerprint, nextPosition) {

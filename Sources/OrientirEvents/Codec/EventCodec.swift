@@ -122,10 +122,23 @@ extension ByteBuffer {
     @inline(__always)
     mutating func string(_ value: String) {
         var value = value
-        value.withUTF8 { utf8 in
-            varint(UInt64(utf8.count))
-            append(UnsafeRawBufferPointer(utf8))
-        }
+        value.withUTF8 { string(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A string given as its UTF-8 bytes.
+    @inline(__always)
+    mutating func string(_ utf8: UnsafeRawBufferPointer) {
+        varint(UInt64(utf8.count))
+        append(utf8)
+    }
+
+    /// An event id: its 16 bytes, big-endian halves.
+    @inline(__always)
+    mutating func eventID(_ value: EventID) {
+        reserve(16)
+        base.storeBytes(of: value.high.bigEndian, toByteOffset: count, as: UInt64.self)
+        base.storeBytes(of: value.low.bigEndian, toByteOffset: count + 8, as: UInt64.self)
+        skip(16)
     }
 
     mutating func bytes(_ value: [UInt8]) {
@@ -195,11 +208,7 @@ struct BinaryFieldWriter: FieldVisitor {
     }
 
     mutating func eventID(_ value: EventID) {
-        guard present(true) else { return }
-        writer.pointee.reserve(16)
-        writer.pointee.base.storeBytes(of: value.high.bigEndian, toByteOffset: writer.pointee.count, as: UInt64.self)
-        writer.pointee.base.storeBytes(of: value.low.bigEndian, toByteOffset: writer.pointee.count + 8, as: UInt64.self)
-        writer.pointee.skip(16)
+        if present(true) { writer.pointee.eventID(value) }
     }
 
     mutating func enumeration<E: CatalogEnum>(_ value: E) {

@@ -161,7 +161,7 @@ public struct EventParser: Sendable {
 }
 
 /// The keys of the envelope, each a bit of a `seen` mask.
-private enum EnvelopeKey: UInt8, CaseIterable {
+enum EnvelopeKey: UInt8, CaseIterable {
     case id, type, schema, occurredAt, region, municipality, source, data
 
     static let required: [EnvelopeKey] = [.id, .type, .occurredAt, .region, .municipality, .data]

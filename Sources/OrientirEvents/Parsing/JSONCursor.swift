@@ -78,7 +78,13 @@ struct JSONCursor {
                 let special =
                     (word | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
                         | ((word &- 0x2020_2020_2020_2020) & ~word)) & high
-                if special != 0 { break }
+                if special != 0 {
+                    // The lowest flagged byte is exact (borrows only flag bytes above it): skip the plain ones.
+                    let plain = special.trailingZeroBitCount >> 3
+                    position += plain
+                    scalars += plain
+                    break
+                }
                 position += 8
                 scalars += 8
             }
@@ -166,6 +172,12 @@ struct JSONCursor {
 
     private func invalidUTF8(_ path: String) -> Violation {
         Violation(.invalidUTF8, path.isEmpty ? "line" : path, "invalid UTF-8 at column \(position + 1)")
+    }
+
+    /// The string's bytes as they appear in the line (escapes not decoded).
+    @inline(__always)
+    func span(of token: StringToken) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: bytes.baseAddress! + token.start, count: token.end - token.start)
     }
 
     /// Runs `body` with the string's bytes, escapes decoded (the line's own bytes when there are none).

@@ -94,12 +94,23 @@ struct Ingestor {
 
     /// What the parsing thread hands over: drafts in file order, the retractions among them, the bad lines.
     struct Chunk: @unchecked Sendable {
+        /// The drafts in file order, cut into runs so that each retraction is a run of its own: the appending
+        /// thread hands each run over as it is (no copy) and checks a retraction after the drafts before it.
+        var runs: [[RecordDraft]] = []
+        /// The run being filled.
         var drafts: [RecordDraft] = []
-        var retractions: [(index: Int, event: Event, line: Int, text: [UInt8])] = []
+        /// Each retraction with its run.
+        var retractions: [(run: Int, event: Event, line: Int, text: [UInt8])] = []
         /// Personal data of a person already forgotten: acceptable only as a repeat of a stored event.
         var forgotten: [(id: EventID, line: Int, message: String, text: [UInt8])] = []
         var rejects: [(line: Int, message: String, text: [UInt8])] = []
         var bytes = 0
+
+        mutating func endRun() {
+            guard !drafts.isEmpty else { return }
+            runs.append(drafts)
+            drafts = []
+        }
     }
 
     let file: String
@@ -160,20 +171,19 @@ struct Ingestor {
                     summary.rejected += 1
                     Self.appendReject(file: file, line: f.line, error: f.message, text: f.text, to: &rejectLines)
                 }
-                let drafts = chunk.drafts
-                var start = 0
-                for r in chunk.retractions {
-                    try append(drafts[start..<r.index], bulk, &summary)
-                    start = r.index + 1
-                    if let failure = try rules.check(r.event, bulk: bulk, file: file, line: r.line) {
-                        guard skipBad else { throw CommandFailure(failure, status: .rejected) }
-                        summary.rejected += 1
-                        Self.appendReject(file: file, line: r.line, error: failure, text: r.text, to: &rejectLines)
-                    } else {
-                        try append(drafts[r.index...r.index], bulk, &summary)
+                var retractions = chunk.retractions[...]
+                for (index, run) in chunk.runs.enumerated() {
+                    if let r = retractions.first, r.run == index {
+                        retractions.removeFirst()
+                        if let failure = try rules.check(r.event, bulk: bulk, file: file, line: r.line) {
+                            guard skipBad else { throw CommandFailure(failure, status: .rejected) }
+                            summary.rejected += 1
+                            Self.appendReject(file: file, line: r.line, error: failure, text: r.text, to: &rejectLines)
+                            continue
+                        }
                     }
+                    try append(run, bulk, &summary)
                 }
-                try append(drafts[start...], bulk, &summary)
                 progress.update(bytes: summary.bytes, events: summary.stored + summary.duplicates)
             }
             // New persons' keys reach the disk before the import (and with it their sealed data) becomes durable.
@@ -266,9 +276,13 @@ struct Ingestor {
                     event = try vault.seal(event, deferSave: true)
                 }
                 if case .eventRetracted = event.data {
-                    chunk.retractions.append((chunk.drafts.count, event, line, Array(text)))
+                    chunk.endRun()
+                    chunk.retractions.append((chunk.runs.count, event, line, Array(text)))
+                    chunk.drafts.append(EventLog.draft(for: event, buffer: &buffer))
+                    chunk.endRun()
+                } else {
+                    chunk.drafts.append(EventLog.draft(for: event, buffer: &buffer))
                 }
-                chunk.drafts.append(EventLog.draft(for: event, buffer: &buffer))
             } catch {
                 chunk.rejects.append((line, "\(error)", Array(text)))
             }
@@ -277,16 +291,26 @@ struct Ingestor {
         for (number, event) in block.events { take(.success(event), line: number, text: []) }
         for (number, range) in block.lines {
             let text = block.bytes[range]
+            // Most lines are encoded straight from their bytes; the parser makes the event of the others, or the
+            // error. Personal data is sealed and retractions are checked against the log: both need the event.
+            if let encoded = text.withUnsafeBytes({ EventCodec.encode(line: $0) }),
+                encoded.type != .personalDataRecorded, encoded.type != .eventRetracted
+            {
+                chunk.bytes += text.count + 1
+                chunk.drafts.append(RecordDraft(id: encoded.id.bytes, stream: encoded.stream, payload: encoded.payload))
+                continue
+            }
             take(Result { try text.withUnsafeBytes { try parser.parse(line: $0, lineNumber: number, file: file) } },
                  line: number, text: text)
             if !skipBad && !chunk.rejects.isEmpty { break }  // the file is rejected: no need to go on
         }
+        chunk.endRun()
         return chunk
     }
 
-    private func append(_ drafts: ArraySlice<RecordDraft>, _ bulk: BulkImport, _ summary: inout Summary) throws {
+    private func append(_ drafts: [RecordDraft], _ bulk: BulkImport, _ summary: inout Summary) throws {
         guard !drafts.isEmpty else { return }
-        for outcome in try bulk.append(Array(drafts)) {
+        for outcome in try bulk.append(drafts) {
             if case .duplicate = outcome { summary.duplicates += 1 } else { summary.stored += 1 }
         }
     }
