@@ -191,7 +191,8 @@ public struct SubjectIndex: Projection {
         starts = try reader.array()
         indexed = try reader.array()
         lastEvent = [Int32](repeating: -1, count: subjects.count)
-        guard ids.count == positions.count, offsets.count == positions.count + 1, offsets.last == bytes.count,
+        guard ids.count == positions.count, offsets.count == positions.count + 1, offsets.first == 0,
+            offsets.last == bytes.count,
             starts.count == subjects.count + 1, starts.first == 0, starts.last.map(Int.init) == indexed.count,
             zip(starts, starts.dropFirst()).allSatisfy({ $0 <= $1 }),
             indexed.allSatisfy({ $0 >= 0 && Int($0) < positions.count }),

@@ -212,7 +212,7 @@ public struct IndicatorFacts: Projection {
         case .staffingDemandDeclared:
             let key = DemandKey(employer: organisation(fields.bytes(F.demandEmployer)),
                                 profession: professions.intern(utf8: fields.bytes(F.demandProfession)),
-                                year: Int32(truncatingIfNeeded: fields.integer(F.demandYear)))
+                                year: Int64(fields.integer(F.demandYear)))
             let demand = Demand(key: key, positions: Int32(clamping: fields.integer(F.demandPositions)), place: place,
                                 ref: ref(logged))
             // Rule 12: the declaration with the greatest position wins, whatever its date.
@@ -423,10 +423,13 @@ public struct IndicatorFacts: Projection {
         agreementEnd = try reader.array()
         let counts = try reader.array(of: Int32.self)
         let flat = try reader.array(of: Int32.self)
+        guard counts.allSatisfy({ $0 >= 0 }), counts.reduce(0, { $0 + Int($1) }) == flat.count,
+            flat.allSatisfy({ $0 >= 0 && Int($0) < persons.count })
+        else { throw ProjectionError(.badSnapshot, "indicator facts snapshot: team members do not add up") }
         var offset = 0
         teamMembers = counts.map { count in
             defer { offset += Int(count) }
-            return Array(flat[offset..<min(flat.count, offset + Int(count))])
+            return Array(flat[offset..<offset + Int(count)])
         }
         facetDays = try reader.array()
         enrolments = try reader.array()
@@ -451,9 +454,16 @@ public struct IndicatorFacts: Projection {
         surveys = try reader.array()
         agreementSignings = try reader.array()
         for (index, demand) in demands.enumerated() { demandIndex[demand.key] = Int32(index) }
-        guard reader.isAtEnd, offset == flat.count else {
+        guard reader.isAtEnd else {
             throw ProjectionError(.badSnapshot, "indicator facts snapshot has bytes left over or missing")
         }
+        // Each per-id column as long as its interner: the fold indexes them by id without a check.
+        guard facetDays.count == persons.count,
+            [organisationKind, organisationMunicipality, organisationRegion].allSatisfy({ $0.count == organisations.count }),
+            programmeHolder.count == programmes.count, programmeKind.count == programmes.count,
+            teamMembers.count == teams.count, teamSchool.count == teams.count,
+            mentorshipEnd.count == mentorships.count, agreementEnd.count == agreements.count
+        else { throw ProjectionError(.badSnapshot, "indicator facts snapshot: a column does not match its ids") }
     }
 }
 
@@ -587,7 +597,8 @@ struct Training: BitwiseCopyable {
 struct DemandKey: Hashable, BitwiseCopyable {
     var employer: Int32
     var profession: Int32
-    var year: Int32
+    /// The catalog bounds no year: kept whole, so no two years can meet.
+    var year: Int64
 }
 
 struct Demand: BitwiseCopyable {

@@ -523,7 +523,7 @@ struct IndicatorComputation {
     private func deficit() -> [Cell] {
         var rows: [(Int, Counted)] = []
         for demand in facts.demands where demand.positions > 0 {
-            for (p, period) in periods.enumerated() where Int32(period.demandYear) == demand.key.year {
+            for (p, period) in periods.enumerated() where Int64(period.demandYear) == demand.key.year {
                 rows.append((p, Counted(item: demand.key.employer, day: 0, place: demand.place, ref: demand.ref,
                                         concerns: demand.key.employer == organisation)))
             }

@@ -871,7 +871,6 @@ public final class FileLog: EventStore, @unchecked Sendable {
         segments.map { SegmentSnapshot(segment: $0, size: $0.size, index: $0.index) }
     }
 
-    /// Reads `range` from the given segments and sizes, checking each batch's CRC on the way.
     /// Whether a record's stream is `name` (its UTF-8 bytes): lengths first, then one memcmp.
     @inline(__always)
     private static func same(_ stream: UnsafeRawBufferPointer, _ name: [UInt8]) -> Bool {
@@ -880,6 +879,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
         return name.withUnsafeBytes { memcmp($0.baseAddress!, stream.baseAddress!, stream.count) == 0 }
     }
 
+    /// Reads `range` from the given segments and sizes, checking each batch's CRC on the way.
     private func readUnlocked(
         _ range: ReadRange, segments snapshot: [SegmentSnapshot], _ body: (RecordView) throws -> Void
     ) throws {

@@ -13,9 +13,9 @@ struct RecordChunk: @unchecked Sendable {
     static let capacity = 8192
     var positions: [UInt64] = []
     var recordedAts: [Int64] = []
-    var ids: [EventID] = []
-    /// Each record's envelope as parsed from the log's bytes (moved onto the arena's copy when folded); a
-    /// placeholder for a retracted record.
+    /// Each record's envelope as parsed from the log's bytes; a placeholder for a retracted record. Its views
+    /// point into the log's read buffer, gone once the record's callback returns: only ``EncodedEvent/moved(to:)``
+    /// onto the arena's copy may be called on it, which uses their addresses and reads none of them.
     var envelopes: [EncodedEvent] = []
     /// Record `i`'s stream is `arena[spans[2i]..<spans[2i + 1]]`, its payload `arena[spans[2i + 1]..<spans[2i + 2]]`;
     /// both empty for a retracted record, left out.
@@ -30,7 +30,6 @@ struct RecordChunk: @unchecked Sendable {
     init() {
         positions.reserveCapacity(Self.capacity)
         recordedAts.reserveCapacity(Self.capacity)
-        ids.reserveCapacity(Self.capacity)
         envelopes.reserveCapacity(Self.capacity)
         spans.reserveCapacity(2 * Self.capacity + 1)
         arena.reserveCapacity(Self.capacity * 160)
@@ -54,7 +53,6 @@ struct RecordChunk: @unchecked Sendable {
     mutating func removeAll() {
         positions.removeAll(keepingCapacity: true)
         recordedAts.removeAll(keepingCapacity: true)
-        ids.removeAll(keepingCapacity: true)
         envelopes.removeAll(keepingCapacity: true)
         spans.removeAll(keepingCapacity: true)
         spans.append(0)
@@ -78,7 +76,6 @@ struct RecordChunk: @unchecked Sendable {
         fieldRanges.append(Int32(fieldStarts.count))
         positions.append(record.position)
         recordedAts.append(record.recordedAt)
-        ids.append(encoded.id)
         envelopes.append(encoded)
         arena.append(contentsOf: record.stream)
         spans.append(arena.count)
@@ -90,7 +87,6 @@ struct RecordChunk: @unchecked Sendable {
     mutating func appendSkipped(position: UInt64, recordedAt: Int64, id: EventID, retractionPosition: UInt64) {
         positions.append(position)
         recordedAts.append(recordedAt)
-        ids.append(id)
         envelopes.append(Self.placeholder)
         spans.append(arena.count)
         spans.append(arena.count)
@@ -155,7 +151,7 @@ final class FoldWorkers: @unchecked Sendable {
     private let starts: [DispatchSemaphore]
     private let finished = DispatchSemaphore(value: 0)
     /// Set before the workers are signalled and cleared once they are done: the semaphores order every access.
-    private var work: ((Int) -> Void)?
+    private var work: (@Sendable (Int) -> Void)?
     private var stopping = false
     private var running = false
 
@@ -175,7 +171,7 @@ final class FoldWorkers: @unchecked Sendable {
     }
 
     /// Hands `body` to every worker (each calls it with its index) after the previous round is done.
-    func run(_ body: @escaping (Int) -> Void) {
+    func run(_ body: @escaping @Sendable (Int) -> Void) {
         wait()
         work = body
         running = true
@@ -535,6 +531,7 @@ public struct ProjectionEngine: Sendable {
     ) {
         guard let snapshots else { return }
         for target in targets where target.keepsPeriodicSnapshots {
+            target.prepareForReads()
             var point = target.point
             point.horizon = end
             point.retractions = retractions

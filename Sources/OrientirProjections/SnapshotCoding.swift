@@ -5,7 +5,7 @@ import OrientirEvents
 /// Large arrays are not copied: the writer keeps them (a reference, their storage shared copy-on-write) and the
 /// snapshot file is written from their own storage. A checkpoint of a few hundred megabytes thus costs no copy
 /// and no fresh pages; a fold that goes on appending to an array still held pays one copy of it, as before.
-public struct SnapshotWriter: @unchecked Sendable {
+public struct SnapshotWriter: Sendable {
     /// Arrays of at least this many bytes are kept by reference.
     static let borrowThreshold = 256 * 1024
 
@@ -77,7 +77,7 @@ public struct SnapshotWriter: @unchecked Sendable {
     }
 
     /// A flat array of plain values, as their bytes.
-    public mutating func array<T: BitwiseCopyable>(_ values: [T]) {
+    public mutating func array<T: BitwiseCopyable & Sendable>(_ values: [T]) {
         int(values.count)
         if values.count * MemoryLayout<T>.stride >= Self.borrowThreshold {
             keep(KeptValues(values: values))
@@ -109,12 +109,12 @@ public struct SnapshotWriter: @unchecked Sendable {
 }
 
 /// An array a ``SnapshotWriter`` keeps instead of copying.
-private protocol KeptArray {
+private protocol KeptArray: Sendable {
     var byteCount: Int { get }
     func withBytes(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows
 }
 
-private struct KeptValues<T: BitwiseCopyable>: KeptArray {
+private struct KeptValues<T: BitwiseCopyable & Sendable>: KeptArray {
     let values: [T]
     var byteCount: Int { values.count * MemoryLayout<T>.stride }
     func withBytes(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows { try values.withUnsafeBytes(body) }

@@ -272,6 +272,26 @@ final class InternerTests: XCTestCase {
         XCTAssertEqual(keys.map { loaded.id(of: $0) }, ids)
     }
 
+    /// Keys of every length 0…40, and for each a copy differing in one byte at every position: all distinct ids
+    /// (the inline 16-byte prefix, the length and the arena tail all take part in a match).
+    func testKeysDifferingInAnyOneByteAreDistinct() {
+        var interner = Interner()
+        var keys: [[UInt8]] = []
+        for length in 0...40 {
+            let base = (0..<length).map { UInt8(truncatingIfNeeded: 65 + ($0 * 7 + length) % 26) }
+            keys.append(base)
+            for position in 0..<length {
+                var changed = base
+                changed[position] ^= 0x20
+                keys.append(changed)
+            }
+        }
+        let ids = keys.map { key in key.withUnsafeBytes { interner.intern(utf8: $0) } }
+        XCTAssertEqual(Set(ids).count, Set(keys).count)
+        XCTAssertEqual(keys.map { key in key.withUnsafeBytes { interner.intern(utf8: $0) } }, ids)
+        for (key, id) in zip(keys, ids) { XCTAssertEqual(Array(interner[id].utf8), key) }
+    }
+
     func testASnapshotHoldingAStringTwiceIsRefused() {
         var writer = SnapshotWriter()
         writer.raw(Array("abab".utf8))

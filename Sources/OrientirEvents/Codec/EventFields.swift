@@ -47,6 +47,7 @@ public struct EventFields {
     @inline(__always)
     private func reader(_ field: EventField) -> BinaryReader {
         precondition(field.type == type, "a field of \(field.type.rawValue) read on \(type.rawValue)")
+        precondition(!isSealed && field.index < starts.count, "a field read on a sealed event (check isSealed)")
         let start = Int(starts[field.index])
         precondition(start >= 0, "absent optional field read without isPresent")
         var reader = BinaryReader(bytes: bytes)
@@ -58,6 +59,7 @@ public struct EventFields {
     @inline(__always)
     public func isPresent(_ field: EventField) -> Bool {
         precondition(field.type == type, "a field of \(field.type.rawValue) read on \(type.rawValue)")
+        precondition(!isSealed && field.index < starts.count, "a field read on a sealed event (check isSealed)")
         return starts[field.index] >= 0
     }
 
