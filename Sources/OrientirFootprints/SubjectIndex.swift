@@ -100,9 +100,12 @@ public struct SubjectIndex: Projection {
         pendingEvents.append(index)
     }
 
+    /// Whether the rows hold every entry and every subject.
+    private var isIndexed: Bool { pendingSubjects.isEmpty && starts.count == subjects.count + 1 }
+
     /// Merges the pending entries into the rows (the engine calls it at the end of every fold).
     public mutating func prepareForReads() {
-        guard !pendingSubjects.isEmpty || starts.count != subjects.count + 1 else { return }
+        guard !isIndexed else { return }
         (starts, indexed) = merged()
         pendingSubjects.removeAll()
         pendingEvents.removeAll()
@@ -110,7 +113,7 @@ public struct SubjectIndex: Projection {
 
     /// The rows with the pending entries merged in: a counting sort by subject, older entries first.
     func merged() -> (starts: [Int32], indexed: [Int32]) {
-        if pendingSubjects.isEmpty && starts.count == subjects.count + 1 { return (starts, indexed) }
+        if isIndexed { return (starts, indexed) }
         let subjectCount = subjects.count
         let rows = starts.count - 1
         var newStarts = [Int32](repeating: 0, count: subjectCount + 1)

@@ -16,11 +16,6 @@ public struct Interner: Sendable {
 
     public init() {}
 
-    public init(strings: [String]) {
-        grow(to: strings.count)
-        for string in strings { _ = intern(string) }
-        precondition(count == strings.count, "an interner's strings are distinct")
-    }
 
     public var count: Int { ends.count }
 

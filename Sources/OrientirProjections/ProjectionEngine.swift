@@ -201,22 +201,21 @@ final class SnapshotWrites: @unchecked Sendable {
     /// Touched only on `queue`.
     private var failure: ProjectionError?
 
+    /// Writes on the queue, in the background (periodic snapshots, while the fold goes on).
     func write(_ snapshots: SnapshotDirectory, path: String, name: String, version: Int, point: FoldPoint,
                body: SnapshotWriter)
     {
         queue.async {
             guard self.failure == nil else { return }
-            do {
+            do throws(ProjectionError) {
                 try snapshots.write(path: path, name: name, version: version, point: point, body: body)
-            } catch let error as ProjectionError {
-                self.failure = error
             } catch {
-                self.failure = ProjectionError(.log, "\(error)")
+                self.failure = error
             }
         }
     }
 
-    /// Writes on the calling thread, keeping a failure for ``finish()`` like the queued writes.
+    /// Writes on the calling thread (checkpoints, side by side), keeping a failure for ``finish()``.
     func writeHere(_ snapshots: SnapshotDirectory, path: String, name: String, version: Int, point: FoldPoint,
                    body: SnapshotWriter)
     {
@@ -234,8 +233,8 @@ final class SnapshotWrites: @unchecked Sendable {
     }
 }
 
-/// Feeds projections from an ``EventStore``: each record decoded once and given to every projection in one pass,
-/// retractions applied by the engine, checkpoints and periodic snapshots kept in a ``SnapshotDirectory``.
+/// Feeds projections from an ``EventStore``: each record checked and its fields located once, and given to every
+/// projection in one pass; retractions applied by the engine, checkpoints and periodic snapshots kept in a ``SnapshotDirectory``.
 ///
 /// ```swift
 /// let engine = ProjectionEngine(store: log, snapshots: SnapshotDirectory(store: "/data/penza"))

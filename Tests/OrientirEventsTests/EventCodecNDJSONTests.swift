@@ -124,7 +124,7 @@ import Testing
 
     /// Damaged copies of valid lines: whatever the encoder accepts, the parser accepts with the same bytes.
     @Test func agreesWithTheParserOnDamagedLines() {
-        var random = SplitMix(seed: 11)
+        var random = RegionGenerator.SplitMix64(seed: 11)
         let pieces: [[UInt8]] = [
             "\"", ",", ":", "{", "}", "[", "]", " ", "0", "-1", "1e400", "null", "true", "\\", "x", "é", "\u{1}",
             "\"\"", "2.5", "\"it\"", "\"p-1\"",
@@ -147,17 +147,3 @@ import Testing
     }
 }
 
-/// A small deterministic generator for the damaged lines.
-private struct SplitMix {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -144,14 +144,8 @@ private struct LineEncoder {
         let start = writer.count
         // Where each field's bytes were written, in the order the keys came.
         let spans = withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: max(fields.count, 1)) { spans in
-            cursor.skipWhitespace()
-            if cursor.current == UInt8(ascii: "}") {
-                cursor.position += 1
-                return true
-            }
-            while true {
-                cursor.skipWhitespace()
-                guard let key = plainString(), (try? cursor.expect(UInt8(ascii: ":"), "")) != nil,
+            let walked = forEachElement(close: UInt8(ascii: "}")) { encoder in
+                guard let key = encoder.plainString(), (try? encoder.cursor.expect(UInt8(ascii: ":"), "")) != nil,
                     let index = Self.index(of: key, in: fields, expected: expected), seen & (1 << UInt64(index)) == 0
                 else { return false }
                 seen |= 1 << UInt64(index)
@@ -160,20 +154,15 @@ private struct LineEncoder {
                 var text = UnsafeRawBufferPointer(start: nil, count: 0)
                 var ordinal: UInt8 = 0
                 let fieldStart = writer.count
-                guard encodeField(fields[index].kind, into: &writer, text: &text, ordinal: &ordinal) else {
+                guard encoder.encodeField(fields[index].kind, into: &writer, text: &text, ordinal: &ordinal) else {
                     return false
                 }
                 spans[index] = fieldStart..<writer.count
                 if index == rule.field { streamKey = text }
                 if index == rule.teamField { teamParticipant = ordinal == ParticipantKind.team.ordinal }
-                cursor.skipWhitespace()
-                if cursor.current == UInt8(ascii: ",") {
-                    cursor.position += 1
-                    continue
-                }
-                guard (try? cursor.expect(UInt8(ascii: "}"), "")) != nil else { return false }
-                break
+                return true
             }
+            guard walked else { return false }
             if !inOrder { Self.reorder(&writer, from: start, spans: spans, seen: seen, fields: fields.count) }
             return true
         }
@@ -299,6 +288,27 @@ private struct LineEncoder {
         return token.value
     }
 
+    /// Walks the elements of the array or object just opened (its opening byte read), up to `close`: `element`
+    /// reads one (a value, or a key, its colon and value); false on its refusal or on anything but a comma or
+    /// `close` after it.
+    private mutating func forEachElement(close: UInt8, _ element: (inout LineEncoder) -> Bool) -> Bool {
+        cursor.skipWhitespace()
+        if cursor.current == close {
+            cursor.position += 1
+            return true
+        }
+        while true {
+            cursor.skipWhitespace()
+            guard element(&self) else { return false }
+            cursor.skipWhitespace()
+            if cursor.current == UInt8(ascii: ",") {
+                cursor.position += 1
+                continue
+            }
+            return (try? cursor.expect(close, "")) != nil
+        }
+    }
+
     /// Reads an array with `item`, writing its count (below 128, so one byte) and then its items.
     private mutating func encodeList(
         into writer: inout ByteBuffer, _ item: (inout LineEncoder, inout ByteBuffer) -> Bool
@@ -309,22 +319,11 @@ private struct LineEncoder {
         let countPosition = writer.count
         writer.append(0)
         var count = 0
-        cursor.skipWhitespace()
-        if cursor.current == UInt8(ascii: "]") {
-            cursor.position += 1
-        } else {
-            while true {
-                guard item(&self, &writer) else { return nil }
-                count += 1
-                cursor.skipWhitespace()
-                if cursor.current == UInt8(ascii: ",") {
-                    cursor.position += 1
-                    continue
-                }
-                guard (try? cursor.expect(UInt8(ascii: "]"), "")) != nil else { return nil }
-                break
-            }
+        let walked = forEachElement(close: UInt8(ascii: "]")) { encoder in
+            count += 1
+            return item(&encoder, &writer)
         }
+        guard walked else { return nil }
         guard count < 0x80 else { return nil }
         writer.set(UInt8(count), at: countPosition)
         return count
@@ -355,28 +354,17 @@ private struct LineEncoder {
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: Direction.caseCount) { scores in
             var present: UInt64 = 0
             var count = 0
-            cursor.skipWhitespace()
-            if cursor.current == UInt8(ascii: "}") {
-                cursor.position += 1
-            } else {
-                while true {
-                    cursor.skipWhitespace()
-                    guard let key = plainString(), let ordinal = Direction.vocabulary.ordinal(of: key),
-                        present & (1 << UInt64(ordinal)) == 0, (try? cursor.expect(UInt8(ascii: ":"), "")) != nil,
-                        let score = rangedNumber(range)
-                    else { return false }
-                    present |= 1 << UInt64(ordinal)
-                    scores[Int(ordinal)] = score
-                    count += 1
-                    cursor.skipWhitespace()
-                    if cursor.current == UInt8(ascii: ",") {
-                        cursor.position += 1
-                        continue
-                    }
-                    guard (try? cursor.expect(UInt8(ascii: "}"), "")) != nil else { return false }
-                    break
-                }
+            let walked = forEachElement(close: UInt8(ascii: "}")) { encoder in
+                guard let key = encoder.plainString(), let ordinal = Direction.vocabulary.ordinal(of: key),
+                    present & (1 << UInt64(ordinal)) == 0, (try? encoder.cursor.expect(UInt8(ascii: ":"), "")) != nil,
+                    let score = encoder.rangedNumber(range)
+                else { return false }
+                present |= 1 << UInt64(ordinal)
+                scores[Int(ordinal)] = score
+                count += 1
+                return true
             }
+            guard walked else { return false }
             writer.varint(UInt64(count))
             for ordinal in 0..<Direction.caseCount where present & (1 << UInt64(ordinal)) != 0 {
                 writer.append(UInt8(truncatingIfNeeded: ordinal))

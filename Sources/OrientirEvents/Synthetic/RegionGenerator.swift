@@ -1071,7 +1071,7 @@ extension RegionGenerator {
     }
 
     /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast and the same on every platform.
-    fileprivate struct SplitMix64 {
+    struct SplitMix64 {
         private var state: UInt64
 
         init(seed: UInt64) { state = seed }
