@@ -3,7 +3,7 @@ import OrientirProjections
 
 /// The fold behind the indicators of READ_MODELS.md §2: flat tables of the facts each indicator counts, with string
 /// ids interned to integers, in log order. Indicators are computed from it for any scope and period on demand.
-public struct IndicatorFacts: Projection {
+public struct IndicatorFacts: Projection, Sendable {
     public static let name = "indicators"
     public static let version = 2
 

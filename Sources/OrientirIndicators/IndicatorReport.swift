@@ -1,4 +1,6 @@
+import Dispatch
 import OrientirEvents
+import Synchronization
 
 /// One row of the output contract: an indicator for a scope and a period.
 public struct IndicatorRow: Sendable {
@@ -52,7 +54,7 @@ extension IndicatorFacts {
 }
 
 /// One computation over the facts: a grid of cells, scopes × periods, per indicator.
-struct IndicatorComputation {
+struct IndicatorComputation: Sendable {
     let facts: IndicatorFacts
     let query: IndicatorQuery
     /// Periods computed (the previous one of a requested period too, for "≥ previous period").
@@ -63,8 +65,8 @@ struct IndicatorComputation {
     /// The requested organisation, if any (its cell index is `regionCount + municipalityCount`).
     let organisation: Int32?
     let scopeCount: Int
-    /// (person << 8 | period index) → the deciding enrolment of the person's roster year.
-    var roster = KeyMap()
+    /// (person, period index) → the deciding enrolment of the person's roster year.
+    var roster = PairMap(rows: 0, columns: 0)
     /// The roster's entries in key order, each with what the shares read of it (one flat pass per indicator).
     var rosterRows: [RosterRow] = []
     /// For an organisation scope: (person << 32 | academic start year) → school of the person's last enrolment
@@ -92,11 +94,11 @@ struct IndicatorComputation {
             organisation = nil
             scopeCount = regionCount + municipalityCount
         }
-        roster = KeyMap(capacity: facts.persons.count * max(1, periods.count))
+        roster = PairMap(rows: facts.persons.count, columns: periods.count)
         let rosterYears = periods.map { Int32($0.rosterYear) }
         for (index, enrolment) in facts.enrolments.enumerated() {
             for p in rosterYears.indices where rosterYears[p] == enrolment.academicYear {
-                roster[UInt64(UInt32(enrolment.person)) << 8 | UInt64(p)] = Int32(index)
+                roster[enrolment.person, p] = Int32(index)
             }
         }
         if let organisation {
@@ -108,16 +110,16 @@ struct IndicatorComputation {
                 organisationStaff.insert(registration.person)
             }
         }
-        rosterRows = roster.sortedEntries().map { key, index in
+        rosterRows = roster.sortedEntries().map { person, p, index in
             let enrolment = facts.enrolments[Int(index)]
-            return RosterRow(key: key, enrolment: index, person: enrolment.person, grade: enrolment.grade,
-                             period: Int(key & 0xFF), place: place(of: enrolment),
+            return RosterRow(key: UInt64(UInt32(person)) << 8 | UInt64(p), enrolment: index, person: enrolment.person,
+                             grade: enrolment.grade, period: p, place: place(of: enrolment),
                              concerns: organisation != nil && enrolment.school == organisation)
         }
     }
 
     /// A roster entry: the person's deciding enrolment for a period, its school's place (rule 6) resolved.
-    struct RosterRow {
+    struct RosterRow: Sendable {
         var key: UInt64
         var enrolment: Int32
         var person: Int32
@@ -133,8 +135,13 @@ struct IndicatorComputation {
 
     func rows() -> [IndicatorRow] {
         let wanted = query.indicators ?? Indicator.allCases
-        var cellsByIndicator: [Indicator: [Cell]] = [:]
-        for indicator in wanted { cellsByIndicator[indicator] = cells(indicator) }
+        // Indicators are computed independently of each other: on every core, the next one to whichever is free.
+        let computed = Mutex<[Indicator: [Cell]]>([:])
+        DispatchQueue.concurrentPerform(iterations: wanted.count) { index in
+            let cells = self.cells(wanted[index])
+            computed.withLock { $0[wanted[index]] = cells }
+        }
+        let cellsByIndicator = computed.withLock { $0 }
         var scopes: [(Scope, Int)] = []
         switch query.scope {
         case .region(let id)?:
@@ -198,7 +205,7 @@ struct IndicatorComputation {
 
     // MARK: - Cells
 
-    struct Cell {
+    struct Cell: Sendable {
         var value: Double?
         var numerator: Int?
         var denominator: Int?
@@ -365,19 +372,18 @@ struct IndicatorComputation {
         var counts = [Int](repeating: 0, count: cellCount)
         var totals = [Int](repeating: 0, count: cellCount)
         var refs = [[Int32]](repeating: [], count: query.explain ? cellCount : 0)
-        var seen = KeySet(capacity: rows.count * 2)
+        let items = Self.columns(rows.lazy.map(\.item))
+        var seen = PairSet(rows: cellCount, columns: items, expected: rows.count)
         // Cumulative counts: an item counts in p when it has a row dated on or before p's end. With the periods in
-        // time order that is every p from the first whose end reaches its earliest row: kept per (scope, item),
+        // time order that is every p from the first whose end reaches its earliest row: kept per (item, scope),
         // then spread over the periods, instead of one insert per row and period.
         let ascending = zip(periods, periods.dropFirst()).allSatisfy { $0.lastDay < $1.lastDay }
-        var firstPeriod = KeyMap(capacity: cumulative ? rows.count * 2 : 0)
-        var seenTotal = KeySet()
+        var firstPeriod = PairMap(rows: cumulative && ascending ? items : 0, columns: scopeCount)
+        var seenTotal = PairSet(rows: cumulative && !ascending ? cellCount : 0, columns: items)
         for row in rows {
-            if let p = periodIndex(row.day),
-                !enrolledOnly || roster[UInt64(UInt32(row.item)) << 8 | UInt64(p)] != nil
-            {
+            if let p = periodIndex(row.day), !enrolledOnly || roster[row.item, p] != nil {
                 forEachScope(row.place, concerns: row.concerns, period: p) { cell in
-                    if seen.insert(UInt64(cell) << 32 | UInt64(UInt32(row.item))) { counts[cell] += 1 }
+                    if seen.insert(cell, row.item) { counts[cell] += 1 }
                     if query.explain { refs[cell].append(row.ref) }
                 }
             }
@@ -386,21 +392,20 @@ struct IndicatorComputation {
                 guard let first = periods.firstIndex(where: { row.day <= $0.lastDay }) else { continue }
                 // Period 0's cell of each scope stands for the scope.
                 forEachScope(row.place, concerns: row.concerns, period: 0) { base in
-                    let key = UInt64(base) << 32 | UInt64(UInt32(row.item))
-                    if let known = firstPeriod[key], known <= first { return }
-                    firstPeriod[key] = Int32(first)
+                    let scope = base / periods.count
+                    if let known = firstPeriod[row.item, scope], known <= first { return }
+                    firstPeriod[row.item, scope] = Int32(first)
                 }
             } else {
                 for (p, period) in periods.enumerated() where row.day <= period.lastDay {
                     forEachScope(row.place, concerns: row.concerns, period: p) { cell in
-                        if seenTotal.insert(UInt64(cell) << 32 | UInt64(UInt32(row.item))) { totals[cell] += 1 }
+                        if seenTotal.insert(cell, row.item) { totals[cell] += 1 }
                     }
                 }
             }
         }
-        firstPeriod.forEach { key, first in
-            let base = Int(key >> 32)
-            for p in Int(first)..<periods.count { totals[base + p] += 1 }
+        firstPeriod.forEach { _, scope, first in
+            for p in Int(first)..<periods.count { totals[scope * periods.count + p] += 1 }
         }
         return (0..<cellCount).map { cell in
             Cell(value: Double(counts[cell]), cumulative: cumulative ? totals[cell] : nil,
@@ -408,12 +413,17 @@ struct IndicatorComputation {
         }
     }
 
+    /// The number of columns that holds every id of `items` (interned ids, from 0).
+    private static func columns(_ items: some Sequence<Int32>) -> Int {
+        items.reduce(0) { max($0, Int($1) + 1) }
+    }
+
     private func teams(complete: Bool) -> [Cell] {
         var registered = [Int](repeating: 0, count: cellCount)
         var full = [Int](repeating: 0, count: cellCount)
         var numeratorRefs = [[Int32]](repeating: [], count: query.explain ? cellCount : 0)
         var denominatorRefs = numeratorRefs
-        var seen = KeySet()
+        var seen = PairSet(rows: cellCount, columns: facts.teams.count)
         var sizes: [UInt64: Int] = [:]
         var membershipsByTeam = [[Int]](repeating: [], count: facts.teams.count)
         for (index, membership) in facts.memberships.enumerated() { membershipsByTeam[Int(membership.team)].append(index) }
@@ -441,7 +451,7 @@ struct IndicatorComputation {
                 }()
                 let concerns = facts.teamSchool[Int(registration.team)] == organisation
                 forEachScope(registration.place, concerns: concerns, period: p) { cell in
-                    if seen.insert(UInt64(cell) << 32 | UInt64(UInt32(registration.team))) {
+                    if seen.insert(cell, registration.team) {
                         registered[cell] += 1
                         if size >= 10 { full[cell] += 1 }
                     }
@@ -490,14 +500,14 @@ struct IndicatorComputation {
         var cells = distinctPerPeriod(rows)
         guard let kinds else { return cells }
         var byKind = [[Int]](repeating: [Int](repeating: 0, count: kinds.count), count: cellCount)
-        var seen = KeySet()
+        var seen = PairSet(rows: cellCount * kinds.count, columns: Self.columns(registrations.lazy.map(\.person)))
         for registration in registrations {
             for (p, period) in periods.enumerated() where registration.day <= period.lastDay {
                 let concerns = registration.org != IndicatorFacts.none && registration.org == organisation
                 forEachScope(registration.place, concerns: concerns, period: p) { cell in
-                    let key = UInt64(cell * kinds.count + Int(registration.kind)) << 32
-                        | UInt64(UInt32(registration.person))
-                    if seen.insert(key) { byKind[cell][Int(registration.kind)] += 1 }
+                    if seen.insert(cell * kinds.count + Int(registration.kind), registration.person) {
+                        byKind[cell][Int(registration.kind)] += 1
+                    }
                 }
             }
         }
@@ -510,10 +520,10 @@ struct IndicatorComputation {
     private func distinctPerPeriod(_ rows: [(Int, Counted)]) -> [Cell] {
         var counts = [Int](repeating: 0, count: cellCount)
         var refs = [[Int32]](repeating: [], count: query.explain ? cellCount : 0)
-        var seen = KeySet()
+        var seen = PairSet(rows: cellCount, columns: Self.columns(rows.lazy.map(\.1.item)), expected: rows.count)
         for (p, row) in rows {
             forEachScope(row.place, concerns: row.concerns, period: p) { cell in
-                if seen.insert(UInt64(cell) << 32 | UInt64(UInt32(row.item))) { counts[cell] += 1 }
+                if seen.insert(cell, row.item) { counts[cell] += 1 }
                 if query.explain { refs[cell].append(row.ref) }
             }
         }
@@ -620,14 +630,14 @@ struct IndicatorComputation {
         var denominators = [Int](repeating: 0, count: cellCount)
         var numeratorRefs = [[Int32]](repeating: [], count: query.explain ? cellCount : 0)
         var denominatorRefs = numeratorRefs
-        var seen = KeySet()
+        var seen = PairSet(rows: cellCount, columns: facts.persons.count)
         for registration in facts.staff where roles.contains(registration.kind) {
             let place = organisationPlace(registration.org) ?? registration.place
             for (p, period) in periods.enumerated() where registration.day <= period.lastDay {
                 let counted = mask.has(registration.person, p)
                 forEachScope(place, concerns: registration.org == organisation, period: p) { cell in
                     if query.explain { denominatorRefs[cell].append(registration.ref) }
-                    guard seen.insert(UInt64(cell) << 32 | UInt64(UInt32(registration.person))) else { return }
+                    guard seen.insert(cell, registration.person) else { return }
                     denominators[cell] += 1
                     if counted {
                         numerators[cell] += 1

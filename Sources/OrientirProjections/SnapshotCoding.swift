@@ -120,13 +120,46 @@ private struct KeptValues<T: BitwiseCopyable & Sendable>: KeptArray {
     func withBytes(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows { try values.withUnsafeBytes(body) }
 }
 
+/// The bytes a ``SnapshotReader`` reads: a private copy, or a snapshot file mapped read-only. Either is released
+/// with the last reader holding it.
+public final class SnapshotBytes {
+    let buffer: UnsafeRawBufferPointer
+    private let release: (UnsafeRawBufferPointer) -> Void
+
+    /// A copy of `bytes`.
+    public convenience init(_ bytes: [UInt8]) {
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        bytes.withUnsafeBytes { copy.copyMemory(from: $0) }
+        self.init(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(copy)[0..<bytes.count])) { _ in
+            copy.deallocate()
+        }
+    }
+
+    /// `buffer`, given back through `release` when the last reader is gone.
+    init(_ buffer: UnsafeRawBufferPointer, release: @escaping (UnsafeRawBufferPointer) -> Void) {
+        self.buffer = buffer
+        self.release = release
+    }
+
+    deinit { release(buffer) }
+}
+
 /// Reads what a ``SnapshotWriter`` wrote, checking every length against the bytes left.
 public struct SnapshotReader {
-    private let bytes: [UInt8]
+    private let storage: SnapshotBytes
+    /// The readable part of the storage (a file's trailing checksum is left out).
+    private let bytes: UnsafeRawBufferPointer
     public private(set) var offset: Int
 
     public init(bytes: [UInt8], offset: Int = 0) {
-        self.bytes = bytes
+        self.init(storage: SnapshotBytes(bytes), count: bytes.count, offset: offset)
+    }
+
+    /// Reads the first `count` bytes of `storage`, from `offset`.
+    init(storage: SnapshotBytes, count: Int, offset: Int) {
+        precondition(count >= 0 && count <= storage.buffer.count, "reader past the end of its bytes")
+        self.storage = storage
+        self.bytes = UnsafeRawBufferPointer(rebasing: storage.buffer[0..<count])
         self.offset = offset
     }
 
@@ -173,10 +206,8 @@ public struct SnapshotReader {
         let start = offset
         offset += count * MemoryLayout<T>.stride
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            bytes.withUnsafeBytes { source in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(
-                    from: UnsafeRawBufferPointer(rebasing: source[start..<start + count * MemoryLayout<T>.stride]))
-            }
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(
+                from: UnsafeRawBufferPointer(rebasing: bytes[start..<start + count * MemoryLayout<T>.stride]))
             initialized = count
         }
     }
@@ -196,7 +227,7 @@ public struct SnapshotReader {
     private mutating func pod<T: FixedWidthInteger>(_ type: T.Type) throws(ProjectionError) -> T {
         let size = MemoryLayout<T>.size
         guard bytes.count - offset >= size else { throw truncated() }
-        let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) }
+        let value = bytes.loadUnaligned(fromByteOffset: offset, as: T.self)
         offset += size
         return T(littleEndian: value)
     }

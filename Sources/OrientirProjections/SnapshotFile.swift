@@ -138,17 +138,17 @@ public struct SnapshotDirectory: Sendable {
     public func read(path file: String, name: String, version: Int) throws(ProjectionError)
         -> (FoldPoint, SnapshotReader)
     {
-        var bytes = try FileIO.read(file, limit: nil)
+        let storage = try FileIO.map(file)
+        let bytes = storage.buffer
         guard bytes.count >= 20, Array(bytes[0..<8]) == Self.magic else {
             throw ProjectionError(.badSnapshot, "not a snapshot file", path: file)
         }
-        let stored = bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: $0.count - 4, as: UInt32.self)) }
-        bytes.removeLast(4)
-        let computed = bytes.withUnsafeBytes { CRC32C.update(0, UnsafeRawBufferPointer(rebasing: $0[16...])) }
+        let stored = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 4, as: UInt32.self))
+        let computed = CRC32C.update(0, UnsafeRawBufferPointer(rebasing: bytes[16..<bytes.count - 4]))
         guard stored == computed else {
             throw ProjectionError(.badSnapshot, "CRC-32C mismatch: the file is torn or damaged", path: file)
         }
-        var reader = SnapshotReader(bytes: bytes, offset: 8)
+        var reader = SnapshotReader(storage: storage, count: bytes.count - 4, offset: 8)
         _ = try reader.int()
         guard try reader.string() == name, try reader.int() == version else {
             throw ProjectionError(.badSnapshot, "snapshot of another projection or version", path: file)
@@ -280,6 +280,30 @@ enum FileIO {
         }
         guard failed == 0 else { throw ProjectionError(.io, "cannot read: errno \(failed)", path: path) }
         return bytes
+    }
+
+    /// The whole file, mapped read-only and its pages faulted in at once (a snapshot is read from end to end):
+    /// no buffer to fill and no copy of the page cache. Small files are read into memory instead. Snapshot files
+    /// are replaced by rename, never rewritten in place, so a mapping stays whole while it is read.
+    static func map(_ path: String) throws(ProjectionError) -> SnapshotBytes {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw ProjectionError(.io, "cannot open: errno \(errno)", path: path) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ProjectionError(.io, "cannot stat: errno \(errno)", path: path) }
+        let size = Int(info.st_size)
+        if size < 1 << 16 { return SnapshotBytes(try read(path, limit: nil)) }
+        #if os(Linux)
+        let flags = MAP_PRIVATE | MAP_POPULATE
+        #else
+        let flags = MAP_PRIVATE
+        #endif
+        guard let base = mmap(nil, size, PROT_READ, flags, fd, 0), base != MAP_FAILED else {
+            throw ProjectionError(.io, "cannot map: errno \(errno)", path: path)
+        }
+        return SnapshotBytes(UnsafeRawBufferPointer(start: base, count: size)) { buffer in
+            munmap(UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count)
+        }
     }
 
     static func list(_ directory: String) -> [String] {

@@ -26,4 +26,40 @@ final class KeyTablesTests: XCTestCase {
         XCTAssertEqual(entries.map(\.key), referenceMap.keys.sorted())
         XCTAssertEqual(entries.map(\.value), referenceMap.keys.sorted().map { referenceMap[$0]! })
     }
+
+    /// Pair sets and maps against the standard library's, both as dense matrices and, past their size limit, as
+    /// hash tables; the map's entries come out by row, then column, in both forms.
+    func testPairSetAndPairMapAgreeWithTheStandardLibraryDenseAndHashed() {
+        var generator = SystemRandomNumberGenerator()
+        for (rows, columns) in [(37, 1_000), (1 << 14, 1 << 13)] {
+            XCTAssertEqual(rows * columns > PairSet.denseLimit, columns == 1 << 13)
+            var set = PairSet(rows: rows, columns: columns)
+            var reference = Set<[Int]>()
+            var map = PairMap(rows: columns, columns: rows)
+            var referenceMap: [[Int]: Int32] = [:]
+            var pairs = [(0, Int32(0)), (rows - 1, Int32(columns - 1))]
+            for _ in 0..<20_000 {
+                pairs.append((Int.random(in: 0..<rows, using: &generator), Int32.random(in: 0..<Int32(columns), using: &generator)))
+            }
+            for (index, (row, column)) in pairs.enumerated() {
+                XCTAssertEqual(set.insert(row, column), reference.insert([row, Int(column)]).inserted, "\(row), \(column)")
+                map[column, row] = Int32(index)
+                referenceMap[[Int(column), row]] = Int32(index)
+            }
+            for (row, column) in pairs.prefix(1_000) {
+                XCTAssertEqual(map[column, row], referenceMap[[Int(column), row]])
+                XCTAssertFalse(set.insert(row, column))
+            }
+            let entries = map.sortedEntries()
+            let keys = referenceMap.keys.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
+            XCTAssertEqual(entries.map { [Int($0.row), $0.column] }, keys)
+            XCTAssertEqual(entries.map(\.value), keys.map { referenceMap[$0]! })
+            var visited = 0
+            map.forEach { row, column, value in
+                XCTAssertEqual(referenceMap[[Int(row), column]], value)
+                visited += 1
+            }
+            XCTAssertEqual(visited, referenceMap.count)
+        }
+    }
 }
