@@ -5,7 +5,7 @@ import OrientirProjections
 /// names (person, organisation, team, programme, mentorship). A footprint folds one subject's events on read.
 public struct SubjectIndex: Projection {
     public static let name = "footprints"
-    public static let version = 2
+    public static let version = 3
     /// Its snapshot is as large as the log: as-of reads fold from zero or the checkpoint instead.
     public static let keepsPeriodicSnapshots = false
 

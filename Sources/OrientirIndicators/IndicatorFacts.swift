@@ -5,7 +5,7 @@ import OrientirProjections
 /// ids interned to integers, in log order. Indicators are computed from it for any scope and period on demand.
 public struct IndicatorFacts: Projection, Sendable {
     public static let name = "indicators"
-    public static let version = 2
+    public static let version = 3
 
     /// No value: an absent date, organisation kind or id.
     static let none: Int32 = -1
@@ -367,12 +367,15 @@ public struct IndicatorFacts: Projection, Sendable {
 
     // MARK: - Snapshot
 
+    /// Fact tables only grow, in log order, and are written as growing arrays (a periodic snapshot holds the facts
+    /// since the one before); the per-id columns, team members, facet days and demands change in place and are
+    /// written whole.
     public func writeSnapshot(to writer: inout SnapshotWriter) {
         for interner in [persons, organisations, teams, programmes, projects, municipalities, regions, mentorships,
                          agreements, professions] {
             writer.interner(interner)
         }
-        writer.array(refs)
+        writer.growing(refs)
         writer.array(academicYears.sorted())
         writer.array(calendarYears.sorted())
         for column in [organisationKind, organisationMunicipality, organisationRegion, programmeHolder, programmeKind,
@@ -382,21 +385,21 @@ public struct IndicatorFacts: Projection, Sendable {
         writer.array(teamMembers.map { Int32($0.count) })
         writer.array(teamMembers.flatMap { $0 })
         writer.array(facetDays)
-        writer.array(enrolments)
-        for table in [staff, mentors, experts] { writer.array(table) }
-        writer.array(programmeEnrolments)
-        writer.array(programmeCompletions)
-        for table in [trials, routes, experience] { writer.array(table) }
-        writer.array(results)
-        writer.array(mentees)
-        writer.array(launches)
-        for table in [teamRegistrations, advances, projectSubmissions] { writer.array(table) }
-        writer.array(memberships)
-        writer.array(trainings)
+        writer.growing(enrolments)
+        for table in [staff, mentors, experts] { writer.growing(table) }
+        writer.growing(programmeEnrolments)
+        writer.growing(programmeCompletions)
+        for table in [trials, routes, experience] { writer.growing(table) }
+        writer.growing(results)
+        writer.growing(mentees)
+        writer.growing(launches)
+        for table in [teamRegistrations, advances, projectSubmissions] { writer.growing(table) }
+        writer.growing(memberships)
+        writer.growing(trainings)
         writer.array(demands)
-        writer.array(graduates)
-        writer.array(surveys)
-        writer.array(agreementSignings)
+        writer.growing(graduates)
+        writer.growing(surveys)
+        writer.growing(agreementSignings)
     }
 
     public init(snapshot reader: inout SnapshotReader) throws(ProjectionError) {
@@ -410,7 +413,7 @@ public struct IndicatorFacts: Projection, Sendable {
         mentorships = try reader.interner()
         agreements = try reader.interner()
         professions = try reader.interner()
-        refs = try reader.array()
+        refs = try reader.growing()
         academicYears = Set(try reader.array(of: Int.self))
         calendarYears = Set(try reader.array(of: Int.self))
         organisationKind = try reader.array()
@@ -432,27 +435,27 @@ public struct IndicatorFacts: Projection, Sendable {
             return Array(flat[offset..<offset + Int(count)])
         }
         facetDays = try reader.array()
-        enrolments = try reader.array()
-        staff = try reader.array()
-        mentors = try reader.array()
-        experts = try reader.array()
-        programmeEnrolments = try reader.array()
-        programmeCompletions = try reader.array()
-        trials = try reader.array()
-        routes = try reader.array()
-        experience = try reader.array()
-        results = try reader.array()
-        mentees = try reader.array()
-        launches = try reader.array()
-        teamRegistrations = try reader.array()
-        advances = try reader.array()
-        projectSubmissions = try reader.array()
-        memberships = try reader.array()
-        trainings = try reader.array()
+        enrolments = try reader.growing()
+        staff = try reader.growing()
+        mentors = try reader.growing()
+        experts = try reader.growing()
+        programmeEnrolments = try reader.growing()
+        programmeCompletions = try reader.growing()
+        trials = try reader.growing()
+        routes = try reader.growing()
+        experience = try reader.growing()
+        results = try reader.growing()
+        mentees = try reader.growing()
+        launches = try reader.growing()
+        teamRegistrations = try reader.growing()
+        advances = try reader.growing()
+        projectSubmissions = try reader.growing()
+        memberships = try reader.growing()
+        trainings = try reader.growing()
         demands = try reader.array()
-        graduates = try reader.array()
-        surveys = try reader.array()
-        agreementSignings = try reader.array()
+        graduates = try reader.growing()
+        surveys = try reader.growing()
+        agreementSignings = try reader.growing()
         for (index, demand) in demands.enumerated() { demandIndex[demand.key] = Int32(index) }
         guard reader.isAtEnd else {
             throw ProjectionError(.badSnapshot, "indicator facts snapshot has bytes left over or missing")

@@ -238,14 +238,14 @@ public struct Interner: Sendable {
 
     /// Writes the arena and the ends: two flat arrays.
     fileprivate func write(to writer: inout SnapshotWriter) {
-        writer.raw(bytes)
-        writer.array(ends)
+        writer.growing(bytes)
+        writer.growing(ends)
     }
 
     /// Reads what ``write(to:)`` wrote, checking that the ends step through the arena and the strings are distinct.
     fileprivate init(reading reader: inout SnapshotReader) throws(ProjectionError) {
-        bytes = try reader.raw()
-        ends = try reader.array()
+        bytes = try reader.growing()
+        ends = try reader.growing()
         var previous: Int32 = 0
         for end in ends {
             guard end >= previous else { throw ProjectionError(.badSnapshot, "interner ends go backwards") }

@@ -18,6 +18,10 @@ public protocol FoldTarget: AnyObject {
     /// The end of a fold: see ``Projection/prepareForReads()``.
     func prepareForReads()
     func snapshotBody() -> SnapshotWriter
+    /// A delta body on top of a snapshot whose growing arrays had `counts` elements.
+    func snapshotBody(extending counts: [Int]) -> SnapshotWriter
+    /// The last periodic snapshot this fold wrote (a delta's base), cleared by ``reset()``.
+    var lastPeriodic: PeriodicMark? { get set }
     func loadSnapshot(point: FoldPoint, reader: inout SnapshotReader) throws(ProjectionError)
 }
 
@@ -41,9 +45,12 @@ public final class ProjectionSlot<P: Projection>: FoldTarget {
         state.prepareForReads()
     }
 
+    public var lastPeriodic: PeriodicMark?
+
     public func reset() {
         state = P()
         point = .zero
+        lastPeriodic = nil
     }
 
     public func snapshotBody() -> SnapshotWriter {
@@ -52,8 +59,22 @@ public final class ProjectionSlot<P: Projection>: FoldTarget {
         return writer
     }
 
+    public func snapshotBody(extending counts: [Int]) -> SnapshotWriter {
+        var writer = SnapshotWriter(extending: counts)
+        state.writeSnapshot(to: &writer)
+        return writer
+    }
+
     public func loadSnapshot(point: FoldPoint, reader: inout SnapshotReader) throws(ProjectionError) {
         state = try P(snapshot: &reader)
         self.point = point
+        lastPeriodic = nil
     }
+}
+
+/// A periodic snapshot as the fold that wrote it remembers it: where, its nonce, and its growing arrays' counts.
+public struct PeriodicMark: Sendable {
+    public var next: UInt64
+    public var nonce: UInt64
+    public var counts: [Int]
 }

@@ -18,7 +18,28 @@ public struct SnapshotWriter: Sendable {
         case kept(any KeptArray)
     }
 
-    public init() {}
+    /// Where each ``growing(_:)`` array of this body stands, in call order (see ``Growth``).
+    public private(set) var growth: [Growth] = []
+    /// For a delta: the element counts of the base snapshot's growing arrays, in call order.
+    private let base: [Int]?
+
+    public init() {
+        base = nil
+    }
+
+    /// A delta on top of a snapshot of the same fold whose growing arrays had `counts` elements: each growing
+    /// array is written from there on (an array shorter than its base count is written whole).
+    public init(extending counts: [Int]) {
+        base = counts
+    }
+
+    /// A growing array in a snapshot body: its elements `base..<count` are written in this body, from byte
+    /// `offset` of it; the first `base` come from the base snapshot's array of the same rank.
+    public struct Growth: Sendable, Hashable {
+        public var offset: Int
+        public var base: Int
+        public var count: Int
+    }
 
     /// The whole body in one array (a copy: for small snapshots and tests).
     public var bytes: [UInt8] {
@@ -83,6 +104,27 @@ public struct SnapshotWriter: Sendable {
             keep(KeptValues(values: values))
         } else {
             values.withUnsafeBytes { tail.append(contentsOf: $0) }
+        }
+    }
+
+    /// An array that, between two snapshots of one fold, only grows at its end (facts in log order, an arena):
+    /// in a delta (``init(extending:)``) only its new elements are written, copied, so the fold appending to it
+    /// pays no copy of the whole array. Read back with ``SnapshotReader/growing(of:)``.
+    public mutating func growing<T: BitwiseCopyable & Sendable>(_ values: [T]) {
+        let rank = growth.count
+        var from = base.map { rank < $0.count ? $0[rank] : 0 } ?? 0
+        if from > values.count { from = 0 }
+        int(values.count)
+        int(from)
+        growth.append(Growth(offset: count, base: from, count: values.count))
+        if from == 0 {
+            if values.count * MemoryLayout<T>.stride >= Self.borrowThreshold {
+                keep(KeptValues(values: values))
+            } else {
+                values.withUnsafeBytes { tail.append(contentsOf: $0) }
+            }
+        } else {
+            values.withUnsafeBytes { tail.append(contentsOf: $0[(from * MemoryLayout<T>.stride)...]) }
         }
     }
 
@@ -161,6 +203,77 @@ public struct SnapshotReader {
         self.storage = storage
         self.bytes = UnsafeRawBufferPointer(rebasing: storage.buffer[0..<count])
         self.offset = offset
+        bodyStart = offset
+    }
+
+    /// Where the body starts (growth offsets count from here).
+    private var bodyStart: Int
+    /// The growth table of this body (nil: not read from a file; offsets are not checked) and the bodies of the
+    /// snapshots below it, newest first, each with its growth table.
+    private var growth: [SnapshotWriter.Growth]?
+    private var bases: [Base] = []
+    private var growingRead = 0
+
+    struct Base {
+        let storage: SnapshotBytes
+        let bodyStart: Int
+        let bodyEnd: Int
+        let growth: [SnapshotWriter.Growth]
+    }
+
+    /// Marks the current offset as the body's start, with the body's growth table and its bases.
+    mutating func beginBody(growth: [SnapshotWriter.Growth], bases: [Base]) {
+        bodyStart = offset
+        self.growth = growth
+        self.bases = bases
+    }
+
+    /// What ``SnapshotWriter/growing(_:)`` wrote: the new elements from this body, the rest from the bases.
+    public mutating func growing<T: BitwiseCopyable>(of type: T.Type = T.self) throws(ProjectionError) -> [T] {
+        let stride = MemoryLayout<T>.stride
+        let rank = growingRead
+        growingRead += 1
+        let count = try int()
+        let from = try int()
+        guard count >= 0, from >= 0, from <= count, (count - from) <= (bytes.count - offset) / max(stride, 1) else {
+            throw truncated()
+        }
+        if let growth {
+            guard rank < growth.count, growth[rank] == .init(offset: offset - bodyStart, base: from, count: count) else {
+                throw ProjectionError(.badSnapshot, "growing array \(rank) disagrees with the snapshot's growth table")
+            }
+        } else if from > 0 {
+            throw ProjectionError(.badSnapshot, "growing array \(rank) needs a base snapshot")
+        }
+        let own = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + (count - from) * stride])
+        offset += own.count
+        var pieces: [(buffer: UnsafeRawBufferPointer, at: Int)] = [(own, from)]
+        // Below `from`, each base gives its own new elements, down to a full array.
+        var upper = from
+        var level = 0
+        while upper > 0 {
+            guard level < bases.count, rank < bases[level].growth.count else {
+                throw ProjectionError(.badSnapshot, "growing array \(rank) misses its base snapshot")
+            }
+            let base = bases[level]
+            let entry = base.growth[rank]
+            let start = base.bodyStart + entry.offset
+            let length = (entry.count - entry.base) * stride
+            // A base in which the array did not grow gives nothing and passes the rest on.
+            guard entry.count == upper, entry.base >= 0, entry.base <= upper, entry.offset >= 0,
+                start + length <= base.bodyEnd
+            else { throw ProjectionError(.badSnapshot, "growing array \(rank) does not continue its base") }
+            pieces.append((UnsafeRawBufferPointer(rebasing: base.storage.buffer[start..<start + length]), entry.base))
+            upper = entry.base
+            level += 1
+        }
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let target = UnsafeMutableRawBufferPointer(buffer)
+            for piece in pieces where !piece.buffer.isEmpty {
+                UnsafeMutableRawBufferPointer(rebasing: target[(piece.at * stride)...]).copyMemory(from: piece.buffer)
+            }
+            initialized = count
+        }
     }
 
     public var isAtEnd: Bool { offset == bytes.count }

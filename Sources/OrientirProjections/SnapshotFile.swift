@@ -36,12 +36,28 @@ public struct FoldPoint: Sendable, Hashable {
     public var lastPosition: UInt64? { next == 0 ? nil : next - 1 }
 }
 
+/// How a snapshot file stands to the others: a random nonce of its own and, for a delta, the fold position and
+/// nonce of the periodic snapshot it extends.
+public struct SnapshotLink: Sendable {
+    public var nonce: UInt64
+    public var base: (next: UInt64, nonce: UInt64)?
+
+    public init(nonce: UInt64 = UInt64.random(in: 1...UInt64.max), base: (next: UInt64, nonce: UInt64)? = nil) {
+        self.nonce = nonce
+        self.base = base
+    }
+}
+
 /// Snapshot files: `<name>.v<version>.snapshot` (the checkpoint) and `<name>.v<version>.at-<position>.snapshot`
 /// (periodic, for as-of reads), each written whole or not at all: to a temp file renamed over the old one, and
 /// checked by CRC-32C when read.
 ///
-/// Layout: magic `ORSNAP02`, header length (8 bytes), header (name, version, fold point), body (the projection's
-/// state), CRC-32C of header and body (4 bytes, little-endian).
+/// Layout: magic `ORSNAP03`, header length (8 bytes), header (name, version, fold point, link, growth table), body
+/// (the projection's state), CRC-32C of header and body (4 bytes, little-endian). The link is a random nonce of the
+/// file and, for a delta, the position and nonce of the periodic snapshot it extends; the growth table says where
+/// each growing array's new elements lie in the body (``SnapshotWriter/growing(_:)``). A delta is read with its
+/// chain of bases down to a whole snapshot; a base that is missing, damaged or replaced (another nonce) makes the
+/// delta unusable, and the fold starts from another snapshot.
 ///
 /// Snapshots are derived data and are not fsynced: the log is the durable truth. A snapshot a crash lost or tore
 /// fails its length or CRC check when read, and the fold starts from an older one or from zero instead.
@@ -57,7 +73,7 @@ public struct SnapshotDirectory: Sendable {
         self.init(path: store + "/projections")
     }
 
-    static let magic: [UInt8] = Array("ORSNAP02".utf8)
+    static let magic: [UInt8] = Array("ORSNAP03".utf8)
 
     public func checkpointPath(_ name: String, version: Int) -> String {
         "\(path)/\(name).v\(version).snapshot"
@@ -69,30 +85,44 @@ public struct SnapshotDirectory: Sendable {
     }
 
     /// Writes a snapshot atomically.
-    public func write(path file: String, name: String, version: Int, point: FoldPoint, body: [UInt8])
-        throws(ProjectionError)
+    public func write(path file: String, name: String, version: Int, point: FoldPoint, body: [UInt8],
+                      link: SnapshotLink = SnapshotLink()) throws(ProjectionError)
     {
         var writer = SnapshotWriter()
         writer.raw(body)
         // The body as given, without the length `raw` puts first.
-        try write(path: file, name: name, version: version, point: point, body: writer, skippingFirst: 8)
+        try write(path: file, name: name, version: version, point: point, body: writer, link: link, skippingFirst: 8)
     }
 
-    /// Writes a snapshot atomically, its body from the writer's parts.
-    public func write(path file: String, name: String, version: Int, point: FoldPoint, body: SnapshotWriter)
-        throws(ProjectionError)
+    /// Writes a snapshot atomically, its body from the writer's parts; `link` names it and, for a delta (a body
+    /// written with ``SnapshotWriter/init(extending:)``), the periodic snapshot it extends.
+    public func write(path file: String, name: String, version: Int, point: FoldPoint, body: SnapshotWriter,
+                      link: SnapshotLink = SnapshotLink()) throws(ProjectionError)
     {
-        try write(path: file, name: name, version: version, point: point, body: body, skippingFirst: 0)
+        try write(path: file, name: name, version: version, point: point, body: body, link: link, skippingFirst: 0)
     }
 
     private func write(
-        path file: String, name: String, version: Int, point: FoldPoint, body: SnapshotWriter, skippingFirst: Int
+        path file: String, name: String, version: Int, point: FoldPoint, body: SnapshotWriter,
+        link: SnapshotLink = SnapshotLink(), skippingFirst: Int
     ) throws(ProjectionError) {
         try SnapshotDirectory.makeDirectory(path)
         var header = SnapshotWriter()
         header.string(name)
         header.int(version)
         Self.write(point, to: &header)
+        header.uint64(link.nonce)
+        header.bool(link.base != nil)
+        header.uint64(link.base?.next ?? 0)
+        header.uint64(link.base?.nonce ?? 0)
+        // A raw body (`skippingFirst`) has no growing arrays.
+        let growth = skippingFirst == 0 ? body.growth : []
+        header.int(growth.count)
+        for entry in growth {
+            header.int(entry.offset)
+            header.int(entry.base)
+            header.int(entry.count)
+        }
         let headerBytes = header.bytes
         var head = SnapshotWriter()
         head.int(headerBytes.count)
@@ -134,10 +164,42 @@ public struct SnapshotDirectory: Sendable {
         return try? Self.readPoint(&reader)
     }
 
-    /// The fold point and a reader positioned at the body.
+    /// The fold point and a reader positioned at the body (with the chain of bases of a delta).
     public func read(path file: String, name: String, version: Int) throws(ProjectionError)
         -> (FoldPoint, SnapshotReader)
     {
+        let top = try open(file, name: name, version: version)
+        var bases: [SnapshotReader.Base] = []
+        var current = top
+        while let base = current.link.base {
+            guard base.next < current.point.next, bases.count < 100_000 else {
+                throw ProjectionError(.badSnapshot, "snapshot chain does not go back in the log", path: file)
+            }
+            let basePath = periodicPath(name, version: version, next: base.next)
+            let opened = try open(basePath, name: name, version: version)
+            guard opened.link.nonce == base.nonce, opened.point.next == base.next else {
+                throw ProjectionError(.badSnapshot, "the snapshot this delta extends was replaced", path: basePath)
+            }
+            bases.append(.init(storage: opened.storage, bodyStart: opened.bodyStart, bodyEnd: opened.bodyEnd,
+                               growth: opened.growth))
+            current = opened
+        }
+        var reader = SnapshotReader(storage: top.storage, count: top.bodyEnd, offset: top.bodyStart)
+        reader.beginBody(growth: top.growth, bases: bases)
+        return (top.point, reader)
+    }
+
+    /// A snapshot file checked (magic, CRC, name, version) and its header read.
+    private struct Opened {
+        var point: FoldPoint
+        var link: SnapshotLink
+        var growth: [SnapshotWriter.Growth]
+        var storage: SnapshotBytes
+        var bodyStart: Int
+        var bodyEnd: Int
+    }
+
+    private func open(_ file: String, name: String, version: Int) throws(ProjectionError) -> Opened {
         let storage = try FileIO.map(file)
         let bytes = storage.buffer
         guard bytes.count >= 20, Array(bytes[0..<8]) == Self.magic else {
@@ -149,12 +211,29 @@ public struct SnapshotDirectory: Sendable {
             throw ProjectionError(.badSnapshot, "CRC-32C mismatch: the file is torn or damaged", path: file)
         }
         var reader = SnapshotReader(storage: storage, count: bytes.count - 4, offset: 8)
-        _ = try reader.int()
+        let headerLength = try reader.int()
         guard try reader.string() == name, try reader.int() == version else {
             throw ProjectionError(.badSnapshot, "snapshot of another projection or version", path: file)
         }
         let point = try Self.readPoint(&reader)
-        return (point, reader)
+        var link = SnapshotLink(nonce: try reader.uint64())
+        let hasBase = try reader.bool()
+        let baseNext = try reader.uint64()
+        let baseNonce = try reader.uint64()
+        if hasBase { link.base = (baseNext, baseNonce) }
+        let entries = try reader.int()
+        guard entries >= 0, entries <= (bytes.count - reader.offset) / 24 else {
+            throw ProjectionError(.badSnapshot, "snapshot growth table is longer than the file", path: file)
+        }
+        var growth: [SnapshotWriter.Growth] = []
+        for _ in 0..<entries {
+            growth.append(.init(offset: try reader.int(), base: try reader.int(), count: try reader.int()))
+        }
+        guard reader.offset == 16 + headerLength else {
+            throw ProjectionError(.badSnapshot, "snapshot header is not as long as it says", path: file)
+        }
+        return Opened(point: point, link: link, growth: growth, storage: storage, bodyStart: reader.offset,
+                      bodyEnd: bytes.count - 4)
     }
 
     /// The periodic snapshot files of a projection, by position.

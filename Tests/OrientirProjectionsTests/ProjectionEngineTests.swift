@@ -335,14 +335,189 @@ final class SnapshotWriterTests: XCTestCase {
         point.next = 9
         point.lastRecordedAt = 7
         point.horizon = 9
-        try snapshots.write(path: path, name: "big", version: 1, point: point, body: writer)
+        let link = SnapshotLink()
+        try snapshots.write(path: path, name: "big", version: 1, point: point, body: writer, link: link)
         var (loaded, fileReader) = try snapshots.read(path: path, name: "big", version: 1)
         XCTAssertEqual(loaded, point)
         try check(&fileReader)
         // The plain-bytes form writes the same file.
-        try snapshots.write(path: path + "2", name: "big", version: 1, point: point, body: writer.bytes)
+        try snapshots.write(path: path + "2", name: "big", version: 1, point: point, body: writer.bytes, link: link)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path + "2")), try Data(contentsOf: URL(fileURLWithPath: path)))
         (loaded, fileReader) = try snapshots.read(path: path + "2", name: "big", version: 1)
         try check(&fileReader)
+    }
+}
+
+/// A projection with growing arrays for the delta-snapshot tests: every event's id low bits (grows every event),
+/// the streams interned (grows now and then), organisation registrations (grow rarely: often not at all between two
+/// snapshots) and a count per type changed in place (written whole).
+struct Trail: Projection, Equatable {
+    static let name = "trail"
+    static let version = 1
+    var ids: [UInt64] = []
+    var streams = Interner()
+    var registrations: [UInt64] = []
+    var perType = [Int](repeating: 0, count: EventType.allCases.count)
+
+    init() {}
+
+    static func == (a: Trail, b: Trail) -> Bool {
+        a.ids == b.ids && a.streams.strings == b.streams.strings && a.registrations == b.registrations && a.perType == b.perType
+    }
+
+    mutating func apply(_ logged: LoggedEvent) {
+        ids.append(logged.id.low)
+        _ = streams.intern(utf8: logged.stream)
+        if logged.event.type == .organisationRegistered { registrations.append(logged.position) }
+        perType[EventType.allCases.firstIndex(of: logged.event.type)!] += 1
+    }
+
+    func writeSnapshot(to writer: inout SnapshotWriter) {
+        writer.growing(ids)
+        writer.interner(streams)
+        writer.growing(registrations)
+        writer.array(perType)
+    }
+
+    init(snapshot reader: inout SnapshotReader) throws(ProjectionError) {
+        ids = try reader.growing()
+        streams = try reader.interner()
+        registrations = try reader.growing()
+        perType = try reader.array()
+    }
+}
+
+final class DeltaSnapshotTests: XCTestCase {
+    /// A synthetic region without retractions (a retraction late in the log makes the snapshots before it not
+    /// hold for cuts before it, which these tests do not look at).
+    func events(seed: UInt64) throws -> [Event] {
+        var lines: [String] = []
+        RegionGenerator(seed: seed, students: 40, years: 2).write { lines.append($0) }
+        let parser = EventParser()
+        return try lines.enumerated().map { try parser.parse(line: $1, lineNumber: $0 + 1, file: "gen") }
+            .filter { $0.type != .eventRetracted }
+    }
+
+    func store(_ events: some Sequence<Event>) throws -> InMemoryStore {
+        let counter = Counter()
+        let store = InMemoryStore(clock: { counter.tick() })
+        for event in events {
+            _ = try store.append([RecordDraft(id: event.id.bytes, stream: event.stream, payload: EventCodec.encode(event))])
+        }
+        return store
+    }
+
+    func fresh(_ events: ArraySlice<Event>) throws -> Trail {
+        let slot = ProjectionSlot<Trail>()
+        try ProjectionEngine(store: try store(events)).fold([slot], asOf: .head)
+        return slot.state
+    }
+
+    func directory() throws -> String {
+        let path = NSTemporaryDirectory() + "orientir-delta-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
+
+    func files(_ directory: String) throws -> [String: Int] {
+        var sizes: [String: Int] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+            sizes[name] = (try FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.size] as! NSNumber).intValue
+        }
+        return sizes
+    }
+
+    /// After the first, each periodic snapshot of a rebuild holds only what grew since the one before, and an
+    /// as-of fold starts from the nearest one (it reads only the records after it) and equals a fresh fold of the
+    /// prefix, through chains of up to a dozen deltas with arrays that did not grow in some of them.
+    func testPeriodicSnapshotsAreDeltasAndAsOfStartsFromTheNearest() throws {
+        let events = try events(seed: 21)
+        XCTAssertGreaterThan(events.count, 300)
+        let store = try store(events)
+        let path = try directory()
+        let engine = ProjectionEngine(store: store, snapshots: SnapshotDirectory(path: path), snapshotInterval: 25)
+        try engine.rebuild([ProjectionSlot<Trail>()])
+        let sizes = try files(path)
+        let first = sizes[URL(fileURLWithPath: SnapshotDirectory(path: path).periodicPath("trail", version: 1, next: 25)).lastPathComponent]!
+        let last = (events.count - 1) / 25 * 25
+        let newest = sizes[URL(fileURLWithPath: SnapshotDirectory(path: path).periodicPath("trail", version: 1, next: UInt64(last))).lastPathComponent]!
+        // A whole snapshot at `last` would hold `last` ids; the delta holds 25 of them and the streams since.
+        XCTAssertLessThan(newest, first + 25 * 8 * 2, "\(sizes)")
+        var generator = SeededGenerator(seed: 2)
+        for _ in 0..<30 {
+            let cut = Int(generator.next() % UInt64(events.count))
+            let slot = ProjectionSlot<Trail>()
+            let report = try engine.fold([slot], asOf: .position(UInt64(cut)))
+            XCTAssertEqual(slot.state, try fresh(events[0...cut]), "as of \(cut)")
+            XCTAssertEqual(report.records, UInt64((cut + 1) % 25), "as of \(cut): folded from the nearest snapshot")
+        }
+    }
+
+    /// A delta whose base is gone, or was replaced by another fold's snapshot (another nonce), is not used: the
+    /// fold starts from an older snapshot that holds, or from zero, and gives the same state.
+    func testADeltaWithoutItsBaseIsNotUsed() throws {
+        let events = try events(seed: 22)
+        let store = try store(events)
+        let path = try directory()
+        let snapshots = SnapshotDirectory(path: path)
+        let engine = ProjectionEngine(store: store, snapshots: snapshots, snapshotInterval: 25)
+        try engine.rebuild([ProjectionSlot<Trail>()])
+        let earlier = try Data(contentsOf: URL(fileURLWithPath: snapshots.periodicPath("trail", version: 1, next: 100)))
+        try engine.rebuild([ProjectionSlot<Trail>()])
+
+        // The base at 100 from the earlier rebuild: same position and content, another nonce.
+        try earlier.write(to: URL(fileURLWithPath: snapshots.periodicPath("trail", version: 1, next: 100)))
+        var slot = ProjectionSlot<Trail>()
+        var report = try engine.fold([slot], asOf: .position(140))
+        XCTAssertEqual(slot.state, try fresh(events[0...140]))
+        XCTAssertEqual(report.records, 141 - 75, "125 extends 100, and the old 100 extends another 75: from 75")
+
+        try FileManager.default.removeItem(atPath: snapshots.periodicPath("trail", version: 1, next: 50))
+        slot = ProjectionSlot<Trail>()
+        report = try engine.fold([slot], asOf: .position(90))
+        XCTAssertEqual(slot.state, try fresh(events[0...90]))
+        XCTAssertEqual(report.records, 91 - 25, "75 needs 50, which is gone: from 25")
+    }
+
+    /// Growing arrays through the file: a whole snapshot and two deltas on it read back as the arrays written,
+    /// including one that did not grow in the middle and one shorter than its base count (written whole).
+    func testGrowingArraysReadBackThroughAChainOfDeltas() throws {
+        let path = try directory()
+        let snapshots = SnapshotDirectory(path: path)
+        let large = (0..<100_000).map { UInt64($0) &* 31 }
+        var point = FoldPoint.zero
+        var counts: [Int] = []
+        var nonce: UInt64 = 0
+        let states: [([UInt64], [Int32], [UInt8])] = [
+            (Array(large.prefix(70_000)), [1, 2], [9, 9, 9]),
+            (Array(large.prefix(90_000)), [1, 2], [9]),
+            (large, [1, 2, 3], [9, 8, 7, 6]),
+        ]
+        for (step, state) in states.enumerated() {
+            var writer = step == 0 ? SnapshotWriter() : SnapshotWriter(extending: counts)
+            writer.growing(state.0)
+            writer.int(step)
+            writer.growing(state.1)
+            writer.growing(state.2)
+            point.next = UInt64(10 * (step + 1))
+            var link = SnapshotLink()
+            if step > 0 { link.base = (point.next - 10, nonce) }
+            try snapshots.write(path: snapshots.periodicPath("g", version: 1, next: point.next), name: "g", version: 1,
+                                point: point, body: writer, link: link)
+            counts = writer.growth.map(\.count)
+            nonce = link.nonce
+            XCTAssertEqual(writer.growth.map(\.base), step == 0 ? [0, 0, 0] : step == 1 ? [70_000, 2, 0] : [90_000, 2, 1])
+        }
+        XCTAssertLessThan(try files(path)[URL(fileURLWithPath: snapshots.periodicPath("g", version: 1, next: 30)).lastPathComponent]!, 20_000 * 8 + 1_000)
+        for (step, state) in states.enumerated() {
+            var (_, reader) = try snapshots.read(path: snapshots.periodicPath("g", version: 1, next: UInt64(10 * (step + 1))),
+                                                 name: "g", version: 1)
+            XCTAssertEqual(try reader.growing(of: UInt64.self), state.0)
+            XCTAssertEqual(try reader.int(), step)
+            XCTAssertEqual(try reader.growing(of: Int32.self), state.1)
+            XCTAssertEqual(try reader.growing(of: UInt8.self), state.2)
+            XCTAssertTrue(reader.isAtEnd)
+        }
     }
 }
