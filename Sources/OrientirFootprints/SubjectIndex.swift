@@ -5,9 +5,7 @@ import OrientirProjections
 /// names (person, organisation, team, programme, mentorship). A footprint folds one subject's events on read.
 public struct SubjectIndex: Projection {
     public static let name = "footprints"
-    public static let version = 3
-    /// Its snapshot is as large as the log: as-of reads fold from zero or the checkpoint instead.
-    public static let keepsPeriodicSnapshots = false
+    public static let version = 4
 
     var positions: [UInt64] = []
     var ids: [EventID] = []
@@ -172,33 +170,42 @@ public struct SubjectIndex: Projection {
         return decoded.map { IndexedEvent(position: positions[index], event: $0) }
     }
 
+    /// The state as it is: the events and the pending entries are growing arrays (a periodic snapshot, or a
+    /// checkpoint after one, holds the events since the one before); the rows are written whole (after the merge
+    /// at the end of a fold they hold everything, and the pending entries are empty).
     public func writeSnapshot(to writer: inout SnapshotWriter) {
-        let (starts, indexed) = merged()
-        writer.reserveCapacity(bytes.count + 8 * positions.count + 16 * ids.count + 8 * offsets.count
-            + 4 * indexed.count + 4 * starts.count + subjects.byteCount + 4 * subjects.count + 256)
-        writer.array(positions)
-        writer.array(ids)
-        writer.array(offsets)
-        writer.raw(bytes)
+        writer.reserveCapacity(4 * starts.count + 256)
+        writer.growing(positions)
+        writer.growing(ids)
+        writer.growing(offsets)
+        writer.growing(bytes)
         writer.interner(subjects)
         writer.array(starts)
         writer.array(indexed)
+        writer.growing(pendingSubjects)
+        writer.growing(pendingEvents)
     }
 
     public init(snapshot reader: inout SnapshotReader) throws(ProjectionError) {
-        positions = try reader.array()
-        ids = try reader.array()
-        offsets = try reader.array()
-        bytes = try reader.raw()
+        positions = try reader.growing()
+        ids = try reader.growing()
+        offsets = try reader.growing()
+        bytes = try reader.growing()
         subjects = try reader.interner()
         starts = try reader.array()
         indexed = try reader.array()
+        pendingSubjects = try reader.growing()
+        pendingEvents = try reader.growing()
         lastEvent = [Int32](repeating: -1, count: subjects.count)
         guard ids.count == positions.count, offsets.count == positions.count + 1, offsets.first == 0,
             offsets.last == bytes.count,
-            starts.count == subjects.count + 1, starts.first == 0, starts.last.map(Int.init) == indexed.count,
+            !starts.isEmpty, starts.count <= subjects.count + 1, starts.first == 0,
+            starts.last.map(Int.init) == indexed.count,
             zip(starts, starts.dropFirst()).allSatisfy({ $0 <= $1 }),
             indexed.allSatisfy({ $0 >= 0 && Int($0) < positions.count }),
+            pendingSubjects.count == pendingEvents.count,
+            pendingSubjects.allSatisfy({ $0 >= 0 && Int($0) < subjects.count }),
+            pendingEvents.allSatisfy({ $0 >= 0 && Int($0) < positions.count }),
             zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 })
         else { throw ProjectionError(.badSnapshot, "footprint index snapshot does not add up") }
     }

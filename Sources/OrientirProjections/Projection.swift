@@ -30,10 +30,13 @@ public protocol Projection {
     init()
     /// Folds one non-retracted event.
     mutating func apply(_ logged: LoggedEvent)
-    /// Called at the end of every fold, before the state is read or written: a fold may leave work for here that
-    /// is cheaper done once than per event (building an index). The default does nothing.
+    /// Called at the end of every fold, before the state is read: a fold may leave work for here that is cheaper
+    /// done once than per event (building an index). The default does nothing. Periodic snapshots are taken in
+    /// the middle of a fold, without it.
     mutating func prepareForReads()
-    /// Writes the whole state.
+    /// Writes the whole state, as it is (prepared for reads or not). Arrays written with
+    /// ``SnapshotWriter/growing(_:)`` must only grow at their end from one snapshot of a fold to the next, its
+    /// `prepareForReads()` included (one that empties such an array is fine: it is written whole).
     func writeSnapshot(to writer: inout SnapshotWriter)
     /// Reads a state written by `writeSnapshot` of the same version.
     init(snapshot reader: inout SnapshotReader) throws(ProjectionError)

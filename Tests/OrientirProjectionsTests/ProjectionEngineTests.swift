@@ -350,7 +350,8 @@ final class SnapshotWriterTests: XCTestCase {
 
 /// A projection with growing arrays for the delta-snapshot tests: every event's id low bits (grows every event),
 /// the streams interned (grows now and then), organisation registrations (grow rarely: often not at all between two
-/// snapshots) and a count per type changed in place (written whole).
+/// snapshots), a count per type changed in place (written whole), and, like the footprint index, positions kept
+/// pending (a growing array) until `prepareForReads()` moves them into a merged list (written whole).
 struct Trail: Projection, Equatable {
     static let name = "trail"
     static let version = 1
@@ -358,11 +359,14 @@ struct Trail: Projection, Equatable {
     var streams = Interner()
     var registrations: [UInt64] = []
     var perType = [Int](repeating: 0, count: EventType.allCases.count)
+    var pending: [UInt64] = []
+    var merged: [UInt64] = []
 
     init() {}
 
     static func == (a: Trail, b: Trail) -> Bool {
-        a.ids == b.ids && a.streams.strings == b.streams.strings && a.registrations == b.registrations && a.perType == b.perType
+        a.ids == b.ids && a.streams.strings == b.streams.strings && a.registrations == b.registrations
+            && a.perType == b.perType && (a.merged + a.pending).sorted() == (b.merged + b.pending).sorted()
     }
 
     mutating func apply(_ logged: LoggedEvent) {
@@ -370,6 +374,12 @@ struct Trail: Projection, Equatable {
         _ = streams.intern(utf8: logged.stream)
         if logged.event.type == .organisationRegistered { registrations.append(logged.position) }
         perType[EventType.allCases.firstIndex(of: logged.event.type)!] += 1
+        pending.append(logged.position)
+    }
+
+    mutating func prepareForReads() {
+        merged = (merged + pending).sorted(by: >)
+        pending = []
     }
 
     func writeSnapshot(to writer: inout SnapshotWriter) {
@@ -377,6 +387,8 @@ struct Trail: Projection, Equatable {
         writer.interner(streams)
         writer.growing(registrations)
         writer.array(perType)
+        writer.growing(pending)
+        writer.array(merged)
     }
 
     init(snapshot reader: inout SnapshotReader) throws(ProjectionError) {
@@ -384,6 +396,8 @@ struct Trail: Projection, Equatable {
         streams = try reader.interner()
         registrations = try reader.growing()
         perType = try reader.array()
+        pending = try reader.growing()
+        merged = try reader.array()
     }
 }
 
@@ -452,6 +466,44 @@ final class DeltaSnapshotTests: XCTestCase {
             XCTAssertEqual(slot.state, try fresh(events[0...cut]), "as of \(cut)")
             XCTAssertEqual(report.records, UInt64((cut + 1) % 25), "as of \(cut): folded from the nearest snapshot")
         }
+    }
+
+    /// The checkpoint after a periodic snapshot is a delta on it; a state that goes on folding (a live tail: its
+    /// pending list emptied at the end of each fold and grown back) starts a new chain in each fold, so every
+    /// snapshot it leaves reads back as a fresh fold, and a new process loads the checkpoint without refolding.
+    func testCheckpointsAfterPeriodicSnapshotsAndLiveFoldsReadBackAsFreshFolds() throws {
+        let events = try events(seed: 23)
+        let path = try directory()
+        let snapshots = SnapshotDirectory(path: path)
+        let growing = try store([])
+        let live = ProjectionSlot<Trail>()
+        var generator = SeededGenerator(seed: 4)
+        var appended = 0
+        while appended < events.count {
+            let chunk = 1 + Int(generator.next() % 90)
+            for event in events[appended..<min(events.count, appended + chunk)] {
+                _ = try growing.append([RecordDraft(id: event.id.bytes, stream: event.stream, payload: EventCodec.encode(event))])
+            }
+            appended = min(events.count, appended + chunk)
+            let engine = ProjectionEngine(store: growing, snapshots: snapshots, snapshotInterval: 20)
+            try engine.catchUp([live])
+            let expected = try fresh(events[0..<appended])
+            XCTAssertEqual(live.state, expected, "live after \(appended)")
+            let loaded = ProjectionSlot<Trail>()
+            let report = try engine.catchUp([loaded], save: false)
+            XCTAssertEqual(loaded.state, expected, "loaded after \(appended)")
+            XCTAssertEqual(report.records, 0, "the checkpoint after \(appended) loads without a fold")
+            let cut = generator.next() % UInt64(appended)
+            let asOf = ProjectionSlot<Trail>()
+            try engine.fold([asOf], asOf: .position(cut))
+            XCTAssertEqual(asOf.state, try fresh(events[0...Int(cut)]), "as of \(cut) after \(appended)")
+        }
+        let rebuilt = ProjectionSlot<Trail>()
+        try ProjectionEngine(store: growing, snapshots: snapshots, snapshotInterval: 20).rebuild([rebuilt])
+        let loaded = ProjectionSlot<Trail>()
+        let report = try ProjectionEngine(store: growing, snapshots: snapshots).catchUp([loaded], save: false)
+        XCTAssertEqual(report.records, 0)
+        XCTAssertEqual(loaded.state, try fresh(events[...]))
     }
 
     /// A delta whose base is gone, or was replaced by another fold's snapshot (another nonce), is not used: the
