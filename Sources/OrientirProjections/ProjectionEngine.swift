@@ -6,6 +6,7 @@ import Darwin
 import Dispatch
 import OrientirEvents
 import OrientirLog
+import Synchronization
 
 /// Records read and checked, handed to the fold workers: stream and payload bytes in one arena, each payload's
 /// `data` fields already located (``EncodedEvent/locateFields(into:)``), so a worker reads fields in place.
@@ -144,54 +145,81 @@ struct UncheckedBox<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
-/// One thread per fold target for the length of a pass, each folding the chunk it is handed while the reader fills
-/// the next one. Threads of their own, so the targets fold side by side on separate cores (a shared pool may run
-/// them one after the other while the reader keeps a core busy).
-final class FoldWorkers: @unchecked Sendable {
-    private let starts: [DispatchSemaphore]
-    private let finished = DispatchSemaphore(value: 0)
-    /// Set before the workers are signalled and cleared once they are done: the semaphores order every access.
-    private var work: (@Sendable (Int) -> Void)?
-    private var stopping = false
-    private var running = false
+/// One thread per fold target for the length of a pass, and the chunks between them and the reader: a few chunks
+/// in flight, each worker folding its own queue of them in log order. A worker that is slower on one chunk catches
+/// up on the next instead of holding the reader and the other worker at a barrier after every chunk. Threads of
+/// their own, so the targets fold side by side on separate cores (a shared pool may run them one after the other
+/// while the reader keeps a core busy).
+final class FoldPipeline: @unchecked Sendable {
+    /// A chunk buffer, filled by the reader, then folded by every worker, then back to the reader (its buffers kept).
+    final class Slot: @unchecked Sendable {
+        var chunk = RecordChunk()
+        /// Workers yet to fold it (under the pipeline's lock).
+        var pending = 0
+    }
 
-    init(count: Int) {
-        starts = (0..<count).map { _ in DispatchSemaphore(value: 0) }
-        for index in 0..<count {
+    private struct Queues: ~Copyable {
+        var free: [Slot]
+        /// Each worker's chunks to fold, in order; nil ends the worker.
+        var work: [[Slot?]]
+    }
+
+    private let queues: Mutex<Queues>
+    private let freeSlots: DispatchSemaphore
+    private let queued: [DispatchSemaphore]
+    private let ended = DispatchSemaphore(value: 0)
+    private var finished = false
+
+    /// Starts `workers` threads, each calling `fold(index, chunk)` for every chunk submitted, in order; at most
+    /// `depth` chunks are in flight (being filled or folded).
+    init(workers: Int, depth: Int, fold: @escaping @Sendable (Int, RecordChunk) -> Void) {
+        queues = Mutex(Queues(free: (0..<depth).map { _ in Slot() }, work: Array(repeating: [], count: workers)))
+        freeSlots = DispatchSemaphore(value: depth)
+        queued = (0..<workers).map { _ in DispatchSemaphore(value: 0) }
+        for index in 0..<workers {
             startThread { [self] in
                 while true {
-                    starts[index].wait()
-                    if stopping { break }
-                    work!(index)
-                    finished.signal()
+                    queued[index].wait()
+                    guard let slot = queues.withLock({ $0.work[index].removeFirst() }) else { break }
+                    fold(index, slot.chunk)
+                    let free = queues.withLock { queues -> Bool in
+                        slot.pending -= 1
+                        guard slot.pending == 0 else { return false }
+                        slot.chunk.removeAll()
+                        queues.free.append(slot)
+                        return true
+                    }
+                    if free { freeSlots.signal() }
                 }
-                finished.signal()
+                ended.signal()
             }
         }
     }
 
-    /// Hands `body` to every worker (each calls it with its index) after the previous round is done.
-    func run(_ body: @escaping @Sendable (Int) -> Void) {
-        wait()
-        work = body
-        running = true
-        for start in starts { start.signal() }
+    /// An empty chunk buffer to fill (waits while every buffer is in flight).
+    func take() -> Slot {
+        freeSlots.wait()
+        return queues.withLock { $0.free.removeLast() }
     }
 
-    /// Waits until the round handed out last is done, and lets go of its work.
-    func wait() {
-        guard running else { return }
-        for _ in starts { finished.wait() }
-        running = false
-        work = nil
+    /// Hands a filled buffer to every worker.
+    func submit(_ slot: Slot) {
+        queues.withLock { queues in
+            slot.pending = queued.count
+            for index in queued.indices { queues.work[index].append(slot) }
+        }
+        for semaphore in queued { semaphore.signal() }
     }
 
-    /// Ends the threads once the current round is done.
-    func stop() {
-        wait()
-        stopping = true
-        for start in starts { start.signal() }
-        for _ in starts { finished.wait() }
+    /// Waits for the workers to fold everything submitted, and ends their threads.
+    func finish() {
+        guard !finished else { return }
+        finished = true
+        queues.withLock { queues in
+            for index in queued.indices { queues.work[index].append(nil) }
+        }
+        for semaphore in queued { semaphore.signal() }
+        for _ in queued { ended.wait() }
     }
 }
 
@@ -406,17 +434,19 @@ public struct ProjectionEngine: Sendable {
         // Reading here while the targets fold the previous chunk, each on its own worker thread: a bounded hand-off
         // of one chunk at a time (the reader never runs more than one chunk ahead).
         let boxes = targets.map { UncheckedBox($0) }
-        let workers = FoldWorkers(count: targets.count)
-        defer { workers.stop() }
+        let pipeline = FoldPipeline(workers: targets.count, depth: 3) { index, chunk in
+            self.fold(chunk, into: boxes[index].value, periodic: periodic, retractions: retractions, end: end,
+                      writes: writes)
+        }
+        defer { pipeline.finish() }
+        // Filled here, then swapped into a free buffer of the pipeline (whose emptied buffers come back to be
+        // filled: no fresh pages per chunk).
         var chunk = RecordChunk()
-        // The chunk the workers folded last: once they are done its buffers are reused (no fresh pages per chunk).
-        var spare: RecordChunk?
         var failure: ProjectionError?
-        let foldChunk = { (chunk: RecordChunk) in
-            workers.run { index in
-                self.fold(chunk, into: boxes[index].value, periodic: periodic, retractions: retractions, end: end,
-                          writes: writes)
-            }
+        let foldChunk = {
+            let slot = pipeline.take()
+            swap(&chunk, &slot.chunk)
+            pipeline.submit(slot)
         }
         do {
             try store.read(ReadRange(positions: start..<end)) { record in
@@ -439,18 +469,7 @@ public struct ProjectionEngine: Sendable {
                         throw StopReading()
                     }
                 }
-                if chunk.count >= RecordChunk.capacity {
-                    foldChunk(chunk)
-                    if var reused = spare.take() {
-                        // `foldChunk` waited for the workers to finish with it.
-                        reused.removeAll()
-                        spare = chunk
-                        chunk = reused
-                    } else {
-                        spare = chunk
-                        chunk = RecordChunk()
-                    }
-                }
+                if chunk.count >= RecordChunk.capacity { foldChunk() }
             }
         } catch is StopReading {
         } catch let error as ProjectionError {
@@ -458,8 +477,8 @@ public struct ProjectionEngine: Sendable {
         } catch {
             failure = ProjectionError(.log, "\(error)")
         }
-        if chunk.count > 0 { foldChunk(chunk) }
-        workers.wait()
+        if chunk.count > 0 { foldChunk() }
+        pipeline.finish()
         if let failure { throw failure }
         progress?(total, total)
         report.records += done
