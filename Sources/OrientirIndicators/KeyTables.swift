@@ -125,9 +125,11 @@ struct PairSet {
 
     private var bits: [UInt64]
     private var hashed: KeySet?
+    private let rows: Int
     private let columns: Int
 
     init(rows: Int, columns: Int, expected: Int = 64) {
+        self.rows = max(rows, 0)
         self.columns = max(columns, 1)
         let (size, overflow) = rows.multipliedReportingOverflow(by: self.columns)
         if !overflow, size <= Self.denseLimit {
@@ -142,7 +144,7 @@ struct PairSet {
     /// Adds the pair; whether it was not there before.
     @inline(__always)
     mutating func insert(_ row: Int, _ column: Int32) -> Bool {
-        precondition(column >= 0 && Int(column) < columns, "PairSet column out of range")
+        precondition(row >= 0 && row < rows && column >= 0 && Int(column) < columns, "PairSet pair out of range")
         if hashed != nil { return hashed!.insert(UInt64(row) << 32 | UInt64(UInt32(column))) }
         let index = row * columns + Int(column)
         let bit: UInt64 = 1 << UInt64(index & 63)

@@ -139,7 +139,7 @@ struct RetractedIDs {
     }
 }
 
-/// A fold target handed to the one worker that folds it while the reader waits for it at the next chunk.
+/// A fold target handed to the one worker that folds it (no other thread touches it during the pass).
 struct UncheckedBox<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
@@ -171,7 +171,7 @@ final class FoldPipeline: @unchecked Sendable {
     private var finished = false
 
     /// Starts `workers` threads, each calling `fold(index, chunk)` for every chunk submitted, in order; at most
-    /// `depth` chunks are in flight (being filled or folded).
+    /// `depth` submitted chunks are in the workers' hands (queued or being folded), besides the one being filled.
     init(workers: Int, depth: Int, fold: @escaping @Sendable (Int, RecordChunk) -> Void) {
         queues = Mutex(Queues(free: (0..<depth).map { _ in Slot() }, work: Array(repeating: [], count: workers)))
         freeSlots = DispatchSemaphore(value: depth)
@@ -254,6 +254,9 @@ final class SnapshotWrites: @unchecked Sendable {
         }
     }
 
+    /// Waits until every write queued so far is done.
+    func drain() { queue.sync {} }
+
     /// Waits for every write; throws the first failure.
     func finish() throws(ProjectionError) {
         let failure = queue.sync { self.failure }
@@ -326,6 +329,20 @@ public struct ProjectionEngine: Sendable {
         try advance(targets, to: try end(of: .head), useSnapshots: true, write: save, progress: progress)
     }
 
+    /// Writes the checkpoint of each target as its state stands (after a fold that wrote none, for instance a read
+    /// that had to fold events since the last checkpoint and leaves one for the next read).
+    public func checkpoint(_ targets: [any FoldTarget]) throws(ProjectionError) {
+        guard let snapshots else { return }
+        let writes = SnapshotWrites()
+        for target in targets {
+            writes.writeHere(
+                snapshots, path: snapshots.checkpointPath(target.projectionName, version: target.projectionVersion),
+                name: target.projectionName, version: target.projectionVersion, point: target.point,
+                body: target.snapshotBody(), link: SnapshotLink())
+        }
+        try writes.finish()
+    }
+
     /// Folds the projections as of `cut`, starting from the nearest snapshot that holds there; writes nothing.
     @discardableResult
     public func fold(_ targets: [any FoldTarget], asOf cut: Cut) throws(ProjectionError) -> FoldReport {
@@ -366,6 +383,10 @@ public struct ProjectionEngine: Sendable {
         _ targets: [any FoldTarget], to end: UInt64, useSnapshots: Bool, write: Bool, progress: ProgressHandler?
     ) throws(ProjectionError) -> FoldReport {
         let started = Self.now()
+        // A later fold of these states starts a chain of its own, whether this one ends well or not: their growing
+        // arrays may be emptied (by `prepareForReads()`) and grow back past the counts of this fold's last periodic
+        // snapshot.
+        defer { for target in targets { target.lastPeriodic = nil } }
         for target in targets where target.point.next > end { target.reset() }
         if useSnapshots {
             for target in targets where target.point.next == 0 { loadBestSnapshot(target, end: end) }
@@ -391,6 +412,8 @@ public struct ProjectionEngine: Sendable {
             pending = invalid
         }
         if write, let snapshots {
+            // A checkpoint may extend the last periodic snapshot: that one reaches the disk first.
+            writes.drain()
             // Each checkpoint encoded and written on a thread of its own, side by side.
             let done = DispatchSemaphore(value: 0)
             for box in targets.map({ UncheckedBox($0) }) {
@@ -407,9 +430,6 @@ public struct ProjectionEngine: Sendable {
             }
             for _ in targets { done.wait() }
         }
-        // A later fold of these states starts a chain of its own: its growing arrays may have been emptied (by
-        // `prepareForReads()`) and grown back past the counts of this fold's last periodic snapshot.
-        for target in targets { target.lastPeriodic = nil }
         try writes.finish()
         report.end = end
         report.seconds = Self.now() - started
@@ -431,8 +451,8 @@ public struct ProjectionEngine: Sendable {
         let periodic = write && snapshots != nil
         var done: UInt64 = 0
         let total = end - start
-        // Reading here while the targets fold the previous chunk, each on its own worker thread: a bounded hand-off
-        // of one chunk at a time (the reader never runs more than one chunk ahead).
+        // Reading here while the targets fold earlier chunks, each on its own worker thread: the reader fills one
+        // chunk while up to three wait for or are in the workers' hands (see `FoldPipeline`).
         let boxes = targets.map { UncheckedBox($0) }
         let pipeline = FoldPipeline(workers: targets.count, depth: 3) { index, chunk in
             self.fold(chunk, into: boxes[index].value, periodic: periodic, retractions: retractions, end: end,
@@ -533,7 +553,10 @@ public struct ProjectionEngine: Sendable {
                         target.point.next = position + 1
                         target.point.lastRecordedAt = recordedAt
                     }
-                    if periodic, (position + 1) % snapshotInterval == 0, position + 1 < end {
+                    // Only a target that folded this position (one loaded from a later snapshot waits for its own).
+                    if periodic, (position + 1) % snapshotInterval == 0, position + 1 < end,
+                        target.point.next == position + 1
+                    {
                         writePeriodic([target], retractions: retractions, end: end, writes: writes)
                     }
                 }

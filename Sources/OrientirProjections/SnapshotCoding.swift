@@ -257,12 +257,14 @@ public struct SnapshotReader {
             }
             let base = bases[level]
             let entry = base.growth[rank]
+            // A base in which the array did not grow gives nothing and passes the rest on. Every number is
+            // checked before it is used in arithmetic: a file's table is not trusted to be sane.
+            guard entry.count == upper, entry.base >= 0, entry.base <= upper, entry.offset >= 0,
+                entry.offset <= base.bodyEnd - base.bodyStart,
+                entry.count - entry.base <= (base.bodyEnd - base.bodyStart - entry.offset) / max(stride, 1)
+            else { throw ProjectionError(.badSnapshot, "growing array \(rank) does not continue its base") }
             let start = base.bodyStart + entry.offset
             let length = (entry.count - entry.base) * stride
-            // A base in which the array did not grow gives nothing and passes the rest on.
-            guard entry.count == upper, entry.base >= 0, entry.base <= upper, entry.offset >= 0,
-                start + length <= base.bodyEnd
-            else { throw ProjectionError(.badSnapshot, "growing array \(rank) does not continue its base") }
             pieces.append((UnsafeRawBufferPointer(rebasing: base.storage.buffer[start..<start + length]), entry.base))
             upper = entry.base
             level += 1

@@ -226,10 +226,15 @@ public struct SnapshotDirectory: Sendable {
             throw ProjectionError(.badSnapshot, "snapshot growth table is longer than the file", path: file)
         }
         var growth: [SnapshotWriter.Growth] = []
+        let bodyLength = bytes.count - 4 - (16 + max(0, min(headerLength, bytes.count)))
         for _ in 0..<entries {
-            growth.append(.init(offset: try reader.int(), base: try reader.int(), count: try reader.int()))
+            let entry = SnapshotWriter.Growth(offset: try reader.int(), base: try reader.int(), count: try reader.int())
+            guard entry.offset >= 0, entry.offset <= bodyLength, entry.base >= 0, entry.base <= entry.count else {
+                throw ProjectionError(.badSnapshot, "snapshot growth table holds an impossible entry", path: file)
+            }
+            growth.append(entry)
         }
-        guard reader.offset == 16 + headerLength else {
+        guard headerLength >= 0, reader.offset - 16 == headerLength else {
             throw ProjectionError(.badSnapshot, "snapshot header is not as long as it says", path: file)
         }
         return Opened(point: point, link: link, growth: growth, storage: storage, bodyStart: reader.offset,
@@ -342,7 +347,11 @@ enum FileIO {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw ProjectionError(.io, "cannot stat: errno \(errno)", path: path) }
-        let size = min(Int(info.st_size), limit ?? Int.max)
+        return try read(fd, size: min(Int(info.st_size), limit ?? Int.max), path: path)
+    }
+
+    /// The first `size` bytes of the open file `fd` (fewer if it is shorter).
+    private static func read(_ fd: Int32, size: Int, path: String) throws(ProjectionError) -> [UInt8] {
         var failed: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             var done = 0
@@ -363,7 +372,8 @@ enum FileIO {
 
     /// The whole file, mapped read-only and its pages faulted in at once (a snapshot is read from end to end):
     /// no buffer to fill and no copy of the page cache. Small files are read into memory instead. Snapshot files
-    /// are replaced by rename, never rewritten in place, so a mapping stays whole while it is read.
+    /// are replaced by rename, never rewritten or truncated in place (which would make reading a mapping of them
+    /// fault), so a mapping stays whole while it is read.
     static func map(_ path: String) throws(ProjectionError) -> SnapshotBytes {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw ProjectionError(.io, "cannot open: errno \(errno)", path: path) }
@@ -371,7 +381,7 @@ enum FileIO {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw ProjectionError(.io, "cannot stat: errno \(errno)", path: path) }
         let size = Int(info.st_size)
-        if size < 1 << 16 { return SnapshotBytes(try read(path, limit: nil)) }
+        if size < 1 << 16 { return SnapshotBytes(try read(fd, size: size, path: path)) }
         #if os(Linux)
         let flags = MAP_PRIVATE | MAP_POPULATE
         #else

@@ -572,4 +572,46 @@ final class DeltaSnapshotTests: XCTestCase {
             XCTAssertTrue(reader.isAtEnd)
         }
     }
+
+    /// A growth table with impossible numbers (an offset or a count near `Int.max`), in a file whose CRC-32C is
+    /// right, is refused with an error, never a trap or a read out of bounds: in the delta itself and in its base.
+    func testAGrowthTableWithImpossibleNumbersIsRefused() throws {
+        let path = try directory()
+        let snapshots = SnapshotDirectory(path: path)
+        var counts: [Int] = []
+        var nonce: UInt64 = 0
+        for step in 0..<2 {
+            var writer = step == 0 ? SnapshotWriter() : SnapshotWriter(extending: counts)
+            writer.growing((0..<(1_000 * (step + 1))).map { UInt64($0) })
+            var point = FoldPoint.zero
+            point.next = UInt64(10 * (step + 1))
+            var link = SnapshotLink()
+            if step > 0 { link.base = (10, nonce) }
+            try snapshots.write(path: snapshots.periodicPath("h", version: 1, next: point.next), name: "h", version: 1,
+                                point: point, body: writer, link: link)
+            counts = writer.growth.map(\.count)
+            nonce = link.nonce
+        }
+        for (file, field, value) in [(10, 0, Int.max - 3), (10, 2, Int.max), (20, 0, Int.max - 3), (20, 2, Int.max),
+                                     (10, 1, -1)] {
+            let target = snapshots.periodicPath("h", version: 1, next: UInt64(file))
+            let original = try Data(contentsOf: URL(fileURLWithPath: target))
+            var bytes = [UInt8](original)
+            let headerLength = bytes.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: 8, as: Int64.self)) }
+            // The table's one entry (offset, base, count) ends the header.
+            let at = 16 + headerLength - 24 + 8 * field
+            withUnsafeBytes(of: Int64(value).littleEndian) { bytes.replaceSubrange(at..<at + 8, with: $0) }
+            let crc = bytes.withUnsafeBytes { CRC32C.update(0, UnsafeRawBufferPointer(rebasing: $0[16..<$0.count - 4])) }
+            withUnsafeBytes(of: crc.littleEndian) { bytes.replaceSubrange(bytes.count - 4..<bytes.count, with: $0) }
+            try Data(bytes).write(to: URL(fileURLWithPath: target))
+            XCTAssertThrowsError(try {
+                var (_, reader) = try snapshots.read(path: snapshots.periodicPath("h", version: 1, next: 20), name: "h",
+                                                     version: 1)
+                _ = try reader.growing(of: UInt64.self)
+            }(), "file \(file), field \(field) = \(value)")
+            try original.write(to: URL(fileURLWithPath: target))
+        }
+        var (_, reader) = try snapshots.read(path: snapshots.periodicPath("h", version: 1, next: 20), name: "h", version: 1)
+        XCTAssertEqual(try reader.growing(of: UInt64.self), (0..<2_000).map { UInt64($0) })
+    }
 }

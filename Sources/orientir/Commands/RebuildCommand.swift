@@ -60,12 +60,16 @@ enum ReadModels {
         return ProjectionEngine(store: log, snapshots: SnapshotDirectory(store: directory))
     }
 
-    /// Folds one projection as of the cut: at the head from its checkpoint, else from the nearest valid snapshot.
+    /// Folds one projection as of the cut: at the head from its checkpoint (leaving a new one when events had to
+    /// be folded since), else from the nearest valid snapshot.
     static func fold<P: Projection>(_ type: P.Type, directory: String, cut: Cut) throws -> (P, FoldPoint) {
         let engine = try engine(directory)
         let slot = ProjectionSlot<P>()
         if cut == .head {
-            try engine.catchUp([slot], save: false)
+            let report = try engine.catchUp([slot], save: false)
+            // A read that had to fold events leaves a checkpoint for the next one (a courtesy: a store this user
+            // cannot write to is still read).
+            if report.records > 0 { try? engine.checkpoint([slot]) }
         } else {
             try engine.fold([slot], asOf: cut)
         }
