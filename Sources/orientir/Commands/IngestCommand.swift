@@ -69,6 +69,7 @@ struct IngestCommand: ParsableCommand {
         if rejectedTotal > 0, let rejects {
             Diagnostics.note("\(rejectedTotal) rejected line(s) written to \(rejects)")
         }
+        Diagnostics.exitLeavingMemoryToTheSystem()
     }
 }
 
