@@ -332,15 +332,31 @@ public struct ProjectionEngine: Sendable {
     /// Writes the checkpoint of each target as its state stands (after a fold that wrote none, for instance a read
     /// that had to fold events since the last checkpoint and leaves one for the next read).
     public func checkpoint(_ targets: [any FoldTarget]) throws(ProjectionError) {
-        guard let snapshots else { return }
         let writes = SnapshotWrites()
-        for target in targets {
-            writes.writeHere(
-                snapshots, path: snapshots.checkpointPath(target.projectionName, version: target.projectionVersion),
-                name: target.projectionName, version: target.projectionVersion, point: target.point,
-                body: target.snapshotBody(), link: SnapshotLink())
-        }
+        writeCheckpoints(targets, writes: writes)
         try writes.finish()
+    }
+
+    /// Each target's checkpoint encoded and written on a thread of its own, side by side; a failure is kept in
+    /// `writes`. After a periodic snapshot of the same fold, a checkpoint is a delta on it: that one reaches the
+    /// disk first.
+    private func writeCheckpoints(_ targets: [any FoldTarget], writes: SnapshotWrites) {
+        guard let snapshots else { return }
+        writes.drain()
+        let done = DispatchSemaphore(value: 0)
+        for box in targets.map({ UncheckedBox($0) }) {
+            startThread {
+                let target = box.value
+                let (body, link) = Self.body(of: target, at: target.point.next)
+                writes.writeHere(
+                    snapshots,
+                    path: snapshots.checkpointPath(target.projectionName, version: target.projectionVersion),
+                    name: target.projectionName, version: target.projectionVersion, point: target.point,
+                    body: body, link: link)
+                done.signal()
+            }
+        }
+        for _ in targets { done.wait() }
     }
 
     /// Folds the projections as of `cut`, starting from the nearest snapshot that holds there; writes nothing.
@@ -411,25 +427,7 @@ public struct ProjectionEngine: Sendable {
             }
             pending = invalid
         }
-        if write, let snapshots {
-            // A checkpoint may extend the last periodic snapshot: that one reaches the disk first.
-            writes.drain()
-            // Each checkpoint encoded and written on a thread of its own, side by side.
-            let done = DispatchSemaphore(value: 0)
-            for box in targets.map({ UncheckedBox($0) }) {
-                startThread {
-                    let target = box.value
-                    let (body, link) = Self.body(of: target, at: target.point.next)
-                    writes.writeHere(
-                        snapshots,
-                        path: snapshots.checkpointPath(target.projectionName, version: target.projectionVersion),
-                        name: target.projectionName, version: target.projectionVersion, point: target.point,
-                        body: body, link: link)
-                    done.signal()
-                }
-            }
-            for _ in targets { done.wait() }
-        }
+        if write { writeCheckpoints(targets, writes: writes) }
         try writes.finish()
         report.end = end
         report.seconds = Self.now() - started

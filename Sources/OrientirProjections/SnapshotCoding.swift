@@ -100,10 +100,16 @@ public struct SnapshotWriter: Sendable {
     /// A flat array of plain values, as their bytes.
     public mutating func array<T: BitwiseCopyable & Sendable>(_ values: [T]) {
         int(values.count)
-        if values.count * MemoryLayout<T>.stride >= Self.borrowThreshold {
+        elements(values, from: 0)
+    }
+
+    /// The elements of `values` from index `from` on, as their bytes: a whole large array kept by reference,
+    /// anything else copied.
+    private mutating func elements<T: BitwiseCopyable & Sendable>(_ values: [T], from: Int) {
+        if from == 0 && values.count * MemoryLayout<T>.stride >= Self.borrowThreshold {
             keep(KeptValues(values: values))
         } else {
-            values.withUnsafeBytes { tail.append(contentsOf: $0) }
+            values.withUnsafeBytes { tail.append(contentsOf: $0[(from * MemoryLayout<T>.stride)...]) }
         }
     }
 
@@ -117,15 +123,7 @@ public struct SnapshotWriter: Sendable {
         int(values.count)
         int(from)
         growth.append(Growth(offset: count, base: from, count: values.count))
-        if from == 0 {
-            if values.count * MemoryLayout<T>.stride >= Self.borrowThreshold {
-                keep(KeptValues(values: values))
-            } else {
-                values.withUnsafeBytes { tail.append(contentsOf: $0) }
-            }
-        } else {
-            values.withUnsafeBytes { tail.append(contentsOf: $0[(from * MemoryLayout<T>.stride)...]) }
-        }
+        elements(values, from: from)
     }
 
     public mutating func raw(_ values: [UInt8]) {

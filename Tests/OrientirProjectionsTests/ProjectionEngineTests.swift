@@ -39,13 +39,33 @@ struct Digest: Projection, Equatable {
     }
 }
 
+/// The events of a small synthetic region (40 students, two years), in file order.
+func regionEvents(seed: UInt64) throws -> [Event] {
+    var lines: [String] = []
+    RegionGenerator(seed: seed, students: 40, years: 2).write { lines.append($0) }
+    let parser = EventParser()
+    return try lines.enumerated().map { try parser.parse(line: $1, lineNumber: $0 + 1, file: "gen") }
+}
+
+/// Appends each event on its own (its stream derived, its payload encoded).
+func append(_ events: some Sequence<Event>, to store: InMemoryStore) throws {
+    for event in events {
+        _ = try store.append([RecordDraft(id: event.id.bytes, stream: event.stream, payload: EventCodec.encode(event))])
+    }
+}
+
+/// An in-memory store of the events, whose clock ticks once per append (instant i is position i).
+func makeStore(_ events: some Sequence<Event>) throws -> InMemoryStore {
+    let counter = Counter()
+    let store = InMemoryStore(clock: { counter.tick() })
+    try append(events, to: store)
+    return store
+}
+
 final class ProjectionEngineTests: XCTestCase {
     /// A synthetic region, with a few retractions added (some retracting early events, late in the log).
     func makeEvents(seed: UInt64) throws -> [Event] {
-        var lines: [String] = []
-        RegionGenerator(seed: seed, students: 40, years: 2).write { lines.append($0) }
-        let parser = EventParser()
-        var events = try lines.enumerated().map { try parser.parse(line: $1, lineNumber: $0 + 1, file: "gen") }
+        var events = try regionEvents(seed: seed)
         var generator = SeededGenerator(seed: seed)
         let originals = events.filter { $0.type != .eventRetracted && $0.type != .subjectForgotten }
         var retracted = Set(events.compactMap { event -> EventID? in
@@ -64,14 +84,7 @@ final class ProjectionEngineTests: XCTestCase {
         return events
     }
 
-    func store(_ events: some Sequence<Event>) throws -> InMemoryStore {
-        let counter = Counter()
-        let store = InMemoryStore(clock: { counter.tick() })
-        for event in events {
-            _ = try store.append([RecordDraft(id: event.id.bytes, stream: event.stream, payload: EventCodec.encode(event))])
-        }
-        return store
-    }
+    func store(_ events: some Sequence<Event>) throws -> InMemoryStore { try makeStore(events) }
 
     func temporaryDirectory() throws -> String {
         let path = NSTemporaryDirectory() + "orientir-projections-\(UUID().uuidString)"
@@ -100,10 +113,7 @@ final class ProjectionEngineTests: XCTestCase {
         var appended = 0
         while appended < events.count {
             let chunk = 1 + Int(generator.next() % 120)
-            for event in events[appended..<min(events.count, appended + chunk)] {
-                _ = try growing.append([RecordDraft(id: event.id.bytes, stream: event.stream,
-                                                    payload: EventCodec.encode(event))])
-            }
+            try append(events[appended..<min(events.count, appended + chunk)], to: growing)
             appended = min(events.count, appended + chunk)
             let slot = ProjectionSlot<Digest>()
             try ProjectionEngine(store: growing, snapshots: SnapshotDirectory(path: directory), snapshotInterval: 50)
@@ -405,21 +415,10 @@ final class DeltaSnapshotTests: XCTestCase {
     /// A synthetic region without retractions (a retraction late in the log makes the snapshots before it not
     /// hold for cuts before it, which these tests do not look at).
     func events(seed: UInt64) throws -> [Event] {
-        var lines: [String] = []
-        RegionGenerator(seed: seed, students: 40, years: 2).write { lines.append($0) }
-        let parser = EventParser()
-        return try lines.enumerated().map { try parser.parse(line: $1, lineNumber: $0 + 1, file: "gen") }
-            .filter { $0.type != .eventRetracted }
+        try regionEvents(seed: seed).filter { $0.type != .eventRetracted }
     }
 
-    func store(_ events: some Sequence<Event>) throws -> InMemoryStore {
-        let counter = Counter()
-        let store = InMemoryStore(clock: { counter.tick() })
-        for event in events {
-            _ = try store.append([RecordDraft(id: event.id.bytes, stream: event.stream, payload: EventCodec.encode(event))])
-        }
-        return store
-    }
+    func store(_ events: some Sequence<Event>) throws -> InMemoryStore { try makeStore(events) }
 
     func fresh(_ events: ArraySlice<Event>) throws -> Trail {
         let slot = ProjectionSlot<Trail>()
@@ -481,9 +480,7 @@ final class DeltaSnapshotTests: XCTestCase {
         var appended = 0
         while appended < events.count {
             let chunk = 1 + Int(generator.next() % 90)
-            for event in events[appended..<min(events.count, appended + chunk)] {
-                _ = try growing.append([RecordDraft(id: event.id.bytes, stream: event.stream, payload: EventCodec.encode(event))])
-            }
+            try append(events[appended..<min(events.count, appended + chunk)], to: growing)
             appended = min(events.count, appended + chunk)
             let engine = ProjectionEngine(store: growing, snapshots: snapshots, snapshotInterval: 20)
             try engine.catchUp([live])
