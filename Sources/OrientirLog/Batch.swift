@@ -6,10 +6,12 @@ import Crypto
 /// sealer's queue), never copied and used twice.
 ///
 /// The records are laid out by column, which lets LZ4 find the repeats within each kind of field
-/// (`Docs/LOG_FORMAT.md`, "Records"): a 12-byte prefix of three `u32` column offsets, then
-/// column A (`varint recordedAt − minRecordedAt`, `varint streamVersion` per record), column B (length-prefixed id
-/// per record), column C (length-prefixed stream and content key per record), column D (length-prefixed payload
-/// per record).
+/// (`Docs/LOG_FORMAT.md`, "Records"). Version 2, written here: a 12-byte prefix of three `u32` column offsets
+/// (C, D, B), then column A (`varint recordedAt − minRecordedAt`, `varint streamVersion` per record), column C
+/// (length-prefixed stream and content key per record), column D (length-prefixed payload per record), and last
+/// column B, the ids: a width byte, then the ids back to back when all have that width (Orientir's 16-byte UUIDs),
+/// or length-prefixed after a width of 0. Ids are random, so LZ4 stores columns A, C and D and the ids follow it
+/// as they are: no time is spent looking for repeats that random bytes never have.
 struct BatchBuilder {
     private var times = ColumnBuffer()
     private var ids = ColumnBuffer()
@@ -17,6 +19,8 @@ struct BatchBuilder {
     private var payloads = ColumnBuffer(capacity: 256 << 10)
     private var records = ColumnBuffer(capacity: 256 << 10)
     private(set) var count = 0
+    /// The length every id so far has had; 0 once two differ.
+    private var idWidth = 0
     private(set) var minRecordedAt: Int64 = 0
     private(set) var maxRecordedAt: Int64 = 0
     /// 0 for LZ4's fast mode, 1…12 for LZ4HC.
@@ -36,6 +40,7 @@ struct BatchBuilder {
         streams.removeAll()
         payloads.removeAll()
         count = 0
+        idWidth = 0
     }
 
     /// Adds one record; `recordedAt` must not decrease within a batch.
@@ -43,7 +48,12 @@ struct BatchBuilder {
         recordedAt: Int64, streamVersion: UInt64, id: UnsafeRawBufferPointer, stream: UnsafeRawBufferPointer,
         contentKey: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer
     ) {
-        if count == 0 { minRecordedAt = recordedAt }
+        if count == 0 {
+            minRecordedAt = recordedAt
+            idWidth = id.count
+        } else if id.count != idWidth {
+            idWidth = 0
+        }
         maxRecordedAt = recordedAt
         times.appendVarint(UInt64(recordedAt - minRecordedAt))
         times.appendVarint(streamVersion)
@@ -56,30 +66,26 @@ struct BatchBuilder {
 
     /// Seals the records into a batch appended to `output`; returns its header.
     mutating func seal(firstPosition: UInt64, previousHash: Digest32, into output: inout [UInt8]) -> BatchHeader {
-        records.removeAll()
-        let idStart = Self.prefixSize + times.count
-        let streamStart = idStart + ids.count
-        let payloadStart = streamStart + streams.count
-        for offset in [idStart, streamStart, payloadStart] {
-            withUnsafeBytes(of: UInt32(offset).littleEndian) { records.append($0) }
-        }
-        records.append(times.bytes)
-        records.append(ids.bytes)
-        records.append(streams.bytes)
-        records.append(payloads.bytes)
+        layOutRecords()
         let source = records.bytes
+        let idStart = Int(UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
+        let compressible = UnsafeRawBufferPointer(rebasing: source[0..<idStart])
+        let idColumn = UnsafeRawBufferPointer(rebasing: source[idStart...])
 
         let start = output.count
-        let bound = LZ4.compressBound(source.count)
+        let bound = Self.lengthFieldSize + LZ4.compressBound(compressible.count) + idColumn.count
         output.append(contentsOf: repeatElement(0, count: BatchHeader.size + max(bound, source.count)))
         var storedLength = 0
         var codec = BatchHeader.Codec.raw
         output.withUnsafeMutableBytes { out in
             let payloadArea = UnsafeMutableRawBufferPointer(rebasing: out[(start + BatchHeader.size)...])
             if compress && source.count >= 64 {
-                let n = LZ4.compress(source, into: payloadArea, level: compressionLevel)
-                if n > 0 && n < source.count {
-                    storedLength = n
+                let blockArea = UnsafeMutableRawBufferPointer(rebasing: payloadArea[Self.lengthFieldSize...])
+                let n = LZ4.compress(compressible, into: blockArea, level: compressionLevel)
+                if n > 0 && Self.lengthFieldSize + n + idColumn.count < source.count {
+                    payloadArea.storeBytes(of: UInt32(n).littleEndian, toByteOffset: 0, as: UInt32.self)
+                    UnsafeMutableRawBufferPointer(rebasing: blockArea[n..<n + idColumn.count]).copyMemory(from: idColumn)
+                    storedLength = Self.lengthFieldSize + n + idColumn.count
                     codec = .lz4
                 }
             }
@@ -103,6 +109,34 @@ struct BatchBuilder {
             header.write(to: batch)
         }
         return header
+    }
+
+    /// Bytes of the `u32` in front of an LZ4-stored version-2 payload: the length of its LZ4 block.
+    static let lengthFieldSize = 4
+
+    /// Writes the version-2 record layout into `records`: prefix, columns A, C, D, then the id column.
+    private mutating func layOutRecords() {
+        records.removeAll()
+        let streamStart = Self.prefixSize + times.count
+        let payloadStart = streamStart + streams.count
+        let idStart = payloadStart + payloads.count
+        for offset in [streamStart, payloadStart, idStart] {
+            withUnsafeBytes(of: UInt32(offset).littleEndian) { records.append($0) }
+        }
+        records.append(times.bytes)
+        records.append(streams.bytes)
+        records.append(payloads.bytes)
+        // Ids of one width lose their length prefixes (one byte each: ids are at most 32 bytes).
+        let width = idWidth > 0 && idWidth <= RecordDraft.maxIDLength ? idWidth : 0
+        records.append(UInt8(width))
+        if width == 0 {
+            records.append(ids.bytes)
+        } else {
+            let prefixed = ids.bytes
+            for k in 0..<count {
+                records.append(UnsafeRawBufferPointer(rebasing: prefixed[(k * (width + 1) + 1)...].prefix(width)))
+            }
+        }
     }
 }
 
@@ -159,6 +193,13 @@ final class ColumnBuffer {
     }
 
     @inline(__always)
+    func append(_ byte: UInt8) {
+        reserve(1)
+        base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+        count += 1
+    }
+
+    @inline(__always)
     func appendLengthPrefixed(_ bytes: UnsafeRawBufferPointer) {
         appendVarint(UInt64(bytes.count))
         append(bytes)
@@ -185,6 +226,8 @@ extension BatchHeader {
 struct RecordCursor {
     private var times: ByteCursor
     private var ids: ByteCursor
+    /// The length of every id, or 0 when each has its length in front (always so in version 1).
+    private let idWidth: Int
     private var streams: ByteCursor
     private var payloads: ByteCursor
     private let header: BatchHeader
@@ -198,9 +241,20 @@ struct RecordCursor {
         let c = Int(UInt32(littleEndian: records.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
         guard BatchBuilder.prefixSize <= a, a <= b, b <= c, c <= records.count else { return nil }
         times = ByteCursor(UnsafeRawBufferPointer(rebasing: records[BatchBuilder.prefixSize..<a]))
-        ids = ByteCursor(UnsafeRawBufferPointer(rebasing: records[a..<b]))
-        streams = ByteCursor(UnsafeRawBufferPointer(rebasing: records[b..<c]))
-        payloads = ByteCursor(UnsafeRawBufferPointer(rebasing: records[c...]))
+        if header.version == 1 {
+            // Columns A, B (ids, length-prefixed), C, D.
+            ids = ByteCursor(UnsafeRawBufferPointer(rebasing: records[a..<b]))
+            idWidth = 0
+            streams = ByteCursor(UnsafeRawBufferPointer(rebasing: records[b..<c]))
+            payloads = ByteCursor(UnsafeRawBufferPointer(rebasing: records[c...]))
+        } else {
+            // Columns A, C, D, then B: a width byte and the ids.
+            guard c < records.count, records[c] <= UInt8(RecordDraft.maxIDLength) else { return nil }
+            streams = ByteCursor(UnsafeRawBufferPointer(rebasing: records[a..<b]))
+            payloads = ByteCursor(UnsafeRawBufferPointer(rebasing: records[b..<c]))
+            idWidth = Int(records[c])
+            ids = ByteCursor(UnsafeRawBufferPointer(rebasing: records[(c + 1)...]))
+        }
         self.header = header
     }
 
@@ -208,7 +262,8 @@ struct RecordCursor {
     @inline(__always)
     mutating func next() -> RecordView? {
         guard index < Int(header.recordCount),
-            let delta = times.varint(), let version = times.varint(), let id = ids.lengthPrefixed(),
+            let delta = times.varint(), let version = times.varint(),
+            let id = idWidth > 0 ? ids.slice(idWidth) : ids.lengthPrefixed(),
             let stream = streams.lengthPrefixed(), let key = streams.lengthPrefixed(),
             let payload = payloads.lengthPrefixed(), delta <= UInt64(Int64.max - header.minRecordedAt)
         else { return nil }
@@ -238,8 +293,22 @@ struct BatchPayload {
             case .raw:
                 target.copyMemory(from: stored)
                 return true
-            case .lz4:
+            case .lz4 where header.version == 1:
                 return LZ4.decompress(stored, into: target)
+            case .lz4:
+                // A u32 block length, the LZ4 block (everything before the id column), the id column as it is.
+                let lengthField = BatchBuilder.lengthFieldSize
+                guard stored.count >= lengthField else { return false }
+                let blockLength = Int(UInt32(littleEndian: stored.loadUnaligned(as: UInt32.self)))
+                guard blockLength <= stored.count - lengthField else { return false }
+                let idColumn = UnsafeRawBufferPointer(rebasing: stored[(lengthField + blockLength)...])
+                guard idColumn.count <= length else { return false }
+                let blockEnd = length - idColumn.count
+                guard LZ4.decompress(UnsafeRawBufferPointer(rebasing: stored[lengthField..<lengthField + blockLength]),
+                                     into: UnsafeMutableRawBufferPointer(rebasing: target[0..<blockEnd]))
+                else { return false }
+                UnsafeMutableRawBufferPointer(rebasing: target[blockEnd...]).copyMemory(from: idColumn)
+                return true
             }
         }
     }

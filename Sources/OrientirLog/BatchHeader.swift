@@ -5,8 +5,8 @@
 /// ```
 /// offset size field
 ///      0    4 magic "OBT1" (0x4F 0x42 0x54 0x31)
-///      4    1 format version (1)
-///      5    1 codec (0 raw, 1 LZ4 block)
+///      4    1 format version (2; version 1 is still read)
+///      5    1 codec (0 raw, 1 LZ4)
 ///      6    2 reserved, 0
 ///      8    8 first position
 ///     16    4 record count
@@ -20,7 +20,10 @@
 /// ```
 struct BatchHeader: Equatable, Sendable {
     static let magic: UInt32 = 0x3154_424F  // "OBT1" read little-endian
-    static let formatVersion: UInt8 = 1
+    /// The version new batches are written in: it fixes the record layout and how the LZ4 codec stores it.
+    static let formatVersion: UInt8 = 2
+    /// Versions a reader accepts.
+    static let readableVersions: ClosedRange<UInt8> = 1...2
     static let size = 112
 
     enum Offset {
@@ -51,6 +54,7 @@ struct BatchHeader: Equatable, Sendable {
         case lz4 = 1
     }
 
+    var version: UInt8 = formatVersion
     var codec: Codec
     var firstPosition: UInt64
     var recordCount: UInt32
@@ -67,7 +71,7 @@ struct BatchHeader: Equatable, Sendable {
 
     func write(to buffer: UnsafeMutableRawBufferPointer) {
         buffer.storeBytes(of: Self.magic.littleEndian, toByteOffset: Offset.magic, as: UInt32.self)
-        buffer.storeBytes(of: Self.formatVersion, toByteOffset: Offset.version, as: UInt8.self)
+        buffer.storeBytes(of: version, toByteOffset: Offset.version, as: UInt8.self)
         buffer.storeBytes(of: codec.rawValue, toByteOffset: Offset.codec, as: UInt8.self)
         buffer.storeBytes(of: UInt16(0), toByteOffset: Offset.reserved, as: UInt16.self)
         buffer.storeBytes(of: firstPosition.littleEndian, toByteOffset: Offset.firstPosition, as: UInt64.self)
@@ -93,9 +97,11 @@ struct BatchHeader: Equatable, Sendable {
             T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
         }
         guard load(Offset.magic, UInt32.self) == magic else { return .failure(.badMagic) }
-        guard load(Offset.version, UInt8.self) == formatVersion else { return .failure(.badVersion) }
+        let version = load(Offset.version, UInt8.self)
+        guard readableVersions.contains(version) else { return .failure(.badVersion) }
         guard let codec = Codec(rawValue: load(Offset.codec, UInt8.self)) else { return .failure(.badCodec) }
         let header = BatchHeader(
+            version: version,
             codec: codec,
             firstPosition: load(Offset.firstPosition, UInt64.self),
             recordCount: load(Offset.recordCount, UInt32.self),

@@ -32,7 +32,7 @@ struct IngestCommand: ParsableCommand {
     var type: String?
 
     @Option(help: "LZ4 level: 0 fast, 1…12 LZ4HC (smaller store, slower ingest).")
-    var compressionLevel = 4
+    var compressionLevel = 3
 
     func validate() throws {
         if skipBad && rejects == nil { throw ValidationError("--skip-bad needs --rejects FILE") }
