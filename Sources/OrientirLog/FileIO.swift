@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -197,4 +199,29 @@ public func startThread(_ body: @escaping @Sendable () -> Void) {
     }, box)
     precondition(status == 0, "pthread_create failed: \(status)")
     pthread_detach(thread)
+}
+
+/// Work started on a thread of its own; `wait()` blocks until it is done and returns its result.
+final class BackgroundWork<T: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<T, Error>?  // written once, before `done` is signalled
+
+    init(_ work: @escaping @Sendable () throws -> T) {
+        startThread { [self] in
+            result = Result { try work() }
+            done.signal()
+        }
+    }
+
+    func wait() throws -> T {
+        done.wait()
+        defer { done.signal() }  // later waits return at once
+        return try result!.get()
+    }
+}
+
+/// A value handed to another thread while its owner promises not to change it until that thread is done.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

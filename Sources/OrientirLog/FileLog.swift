@@ -98,6 +98,8 @@ public final class FileLog: EventStore, @unchecked Sendable {
     private var opened = false
     private var bulkActive = false
     private var bulkLimit: UInt64?
+    /// The writer state encoded while a bulk import committed, for `close` to write if nothing was appended since.
+    private var preparedState: (end: UInt64, hash: Digest32, bytes: [UInt8])?
     private var lookupCache = LookupCache()
     /// Reused by every commit (under `state`): no per-append buffers.
     private var builder: BatchBuilder
@@ -183,7 +185,11 @@ public final class FileLog: EventStore, @unchecked Sendable {
             try FileIO.sync(active.fd, active.path)
             try FileIO.syncDirectory(directory)
             try active.writeIndexFiles()
-            try WriterState.save(directory, end: endPosition, hash: lastHash, ids: tables.ids, streams: tables.streams)
+            if let prepared = preparedState, prepared.end == endPosition, prepared.hash == lastHash {
+                try WriterState.write(prepared.bytes, to: directory)
+            } else {
+                try WriterState.save(directory, end: endPosition, hash: lastHash, ids: tables.ids, streams: tables.streams)
+            }
         }
     }
 
@@ -714,7 +720,13 @@ public final class FileLog: EventStore, @unchecked Sendable {
     /// Appends inside `body` as one all-or-nothing import: if `body` throws, or the process dies before the end,
     /// the store is left byte for byte as it was. Appends of other callers wait until it ends.
     /// Nothing is synced until the end, where one sync makes the whole import durable.
-    public func withBulkImport<T>(_ body: (BulkImport) throws -> T) throws -> T {
+    ///
+    /// `alongsideCommit` is the caller's own work that must be done before the import commits (a keystore made
+    /// durable before the data it seals): it runs on a thread of its own while the segments are synced, and if it
+    /// throws the import is rolled back as if `body` had thrown.
+    public func withBulkImport<T>(
+        alongsideCommit: (@Sendable () throws -> Void)? = nil, _ body: (BulkImport) throws -> T
+    ) throws -> T {
         guard options.writable else { throw LogError(.invalidArgument, "the store was opened for reading", path: directory) }
         state.lock()
         defer { state.unlock() }
@@ -735,15 +747,29 @@ public final class FileLog: EventStore, @unchecked Sendable {
             try rollBack(to: marker)
             throw error
         }
+        // Beside the syncs: the caller's work, and the writer state for `close` (encoding it takes as long as a
+        // sync on a large log; it is written only after the import has committed). Both end before this returns.
+        var callerWork: BackgroundWork<Void>?
+        var encoding: BackgroundWork<(UInt64, Digest32, [UInt8])>?
         do {
             try settle()
+            callerWork = alongsideCommit.map { BackgroundWork($0) }
+            let tablesNow = UncheckedSendable((endPosition, lastHash, tables.ids, tables.streams))
+            encoding = BackgroundWork {
+                let (end, hash, ids, streams) = tablesNow.value
+                return (end, hash, WriterState.encode(end: end, hash: hash, ids: ids, streams: streams))
+            }
             for segment in segments where segment.firstPosition >= marker.segmentPosition {
                 try FileIO.sync(segment.fd, segment.path)
             }
             try FileIO.syncDirectory(directory)
+            try callerWork?.wait()
+            preparedState = try? encoding?.wait()
             try FileIO.remove(directory + "/" + Self.bulkMarkerName)
             try FileIO.syncDirectory(directory)
         } catch {
+            _ = try? callerWork?.wait()
+            _ = try? encoding?.wait()
             try rollBack(to: marker)
             throw error
         }

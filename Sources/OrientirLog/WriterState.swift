@@ -14,6 +14,16 @@ enum WriterState {
     static func save(_ directory: String, end: UInt64, hash: Digest32, ids: IDTable, streams: StreamTable)
         throws(LogError)
     {
+        try write(encode(end: end, hash: hash, ids: ids, streams: streams), to: directory)
+    }
+
+    /// Writes what `encode` made: not synced, a cache that is checked (CRC, end position, head hash) before use.
+    static func write(_ bytes: [UInt8], to directory: String) throws(LogError) {
+        try FileIO.writeAtomically(bytes, to: directory + "/" + fileName, durable: false)
+    }
+
+    /// The file's bytes for the tables at `end` with head `hash`.
+    static func encode(end: UInt64, hash: Digest32, ids: IDTable, streams: StreamTable) -> [UInt8] {
         var out = magic
         out.reserveCapacity(64 + ids.count * 16 + streams.count * 32)
         append(version, to: &out)
@@ -40,8 +50,7 @@ enum WriterState {
             append(version, to: &out)
         }
         append(CRC32C.checksum(out), to: &out)
-        // Not synced: a cache that is checked (CRC, end position, head hash) before it is used.
-        try FileIO.writeAtomically(out, to: directory + "/" + fileName, durable: false)
+        return out
     }
 
     /// The saved tables if the file checks out and was saved at `end` with `hash`; nil otherwise.

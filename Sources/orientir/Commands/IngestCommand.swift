@@ -153,7 +153,9 @@ struct Ingestor {
             channel.cancel()
             work.cancel()
         }
-        try log.withBulkImport { bulk in
+        // New persons' keys reach the disk before the import (and with it their sealed data) commits; the keystore
+        // is written only once every line was accepted, while the log syncs.
+        try log.withBulkImport(alongsideCommit: { [vault] in try vault.saveIfNeeded() }) { bulk in
             bulk.reserveCapacity(records: size / 200)
             while let chunk = try channel.take() {
                 summary.bytes += chunk.bytes
@@ -187,8 +189,6 @@ struct Ingestor {
                 }
                 progress.update(bytes: summary.bytes, events: summary.stored + summary.duplicates)
             }
-            // New persons' keys reach the disk before the import (and with it their sealed data) becomes durable.
-            try vault.saveIfNeeded()
         }
         progress.finish()
         summary.seconds = progress.elapsedSeconds

@@ -1,0 +1,68 @@
+import Foundation
+import Synchronization
+import XCTest
+@testable import OrientirLog
+
+/// The end of a bulk import: the caller's work beside the commit, and the writer state prepared there.
+final class BulkCommitTests: XCTestCase {
+    private func segmentBytes(_ dir: String) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir) where name.hasSuffix(".log") {
+            files[name] = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
+        }
+        return files
+    }
+
+    func testWorkAlongsideTheCommitRunsBeforeTheImportCommits() throws {
+        let dir = try makeStoreDirectory(self)
+        let log = try FileLog(directory: dir)
+        let markerPath = dir + "/" + FileLog.bulkMarkerName
+        let seen = Mutex<Bool?>(nil)
+        try log.withBulkImport(alongsideCommit: { seen.withLock { $0 = FileIO.exists(markerPath) } }) { bulk in
+            _ = try bulk.append((0..<300).map { draft($0) })
+        }
+        XCTAssertEqual(seen.withLock { $0 }, true, "it ran while the import was still uncommitted")
+        XCTAssertFalse(FileIO.exists(markerPath))
+        XCTAssertEqual(try readAll(log).count, 300)
+    }
+
+    func testAFailureAlongsideTheCommitRollsTheImportBack() throws {
+        let dir = try makeStoreDirectory(self)
+        let log = try FileLog(directory: dir, options: .init(segmentBytes: 4096))
+        _ = try log.append((0..<20).map { draft($0) })
+        let before = try segmentBytes(dir)
+        struct KeystoreFailed: Error {}
+        XCTAssertThrowsError(try log.withBulkImport(alongsideCommit: { throw KeystoreFailed() }) { bulk in
+            for n in stride(from: 20, to: 400, by: 20) { _ = try bulk.append((n..<n + 20).map { draft($0) }) }
+        }) { error in
+            XCTAssertTrue(error is KeystoreFailed)
+        }
+        XCTAssertEqual(try segmentBytes(dir), before, "segments byte for byte as before the import")
+        XCTAssertFalse(FileIO.exists(dir + "/" + FileLog.bulkMarkerName))
+        XCTAssertEqual(try log.head().endPosition, 20)
+        try log.close()
+
+        // The state prepared for the import that did not commit is not the one `close` wrote.
+        let head = try FileLog(directory: dir, options: .reading).head()
+        XCTAssertNotNil(WriterState.load(dir, end: 20, hash: head.hash))
+        let reopened = try FileLog(directory: dir)
+        XCTAssertEqual(try readAll(reopened).count, 20)
+        XCTAssertEqual(try reopened.append([draft(5)]).first, .duplicate(position: 5))
+        XCTAssertEqual(try reopened.append([draft(20)]).first, .appended(position: 20, streamVersion: 2))
+        XCTAssertEqual(try reopened.verify().records, 21)
+    }
+
+    func testTheWriterStatePreparedAtTheCommitServesTheNextWriter() throws {
+        let dir = try makeStoreDirectory(self)
+        let log = try FileLog(directory: dir)
+        try log.withBulkImport { bulk in _ = try bulk.append((0..<500).map { draft($0) }) }
+        let head = try log.head()
+        try log.close()
+        let (ids, streams) = try XCTUnwrap(WriterState.load(dir, end: 500, hash: head.hash))
+        XCTAssertEqual(ids.count, 500)
+        XCTAssertEqual(streams.count, 10)
+        let reopened = try FileLog(directory: dir)
+        XCTAssertEqual(try reopened.append([draft(499)]).first, .duplicate(position: 499))
+        XCTAssertEqual(try reopened.append([draft(500)]).first, .appended(position: 500, streamVersion: 50))
+    }
+}
