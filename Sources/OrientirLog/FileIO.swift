@@ -96,6 +96,10 @@ enum FileIO {
         guard ftruncate(fd, off_t(length)) == 0 else { throw fail("ftruncate", path) }
     }
 
+    static func move(_ path: String, to target: String) throws(LogError) {
+        guard rename(path, target) == 0 else { throw fail("rename", target) }
+    }
+
     static func remove(_ path: String) throws(LogError) {
         guard unlink(path) == 0 || errno == ENOENT else { throw fail("unlink", path) }
     }

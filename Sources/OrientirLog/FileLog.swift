@@ -98,8 +98,9 @@ public final class FileLog: EventStore, @unchecked Sendable {
     private var opened = false
     private var bulkActive = false
     private var bulkLimit: UInt64?
-    /// The writer state encoded while a bulk import committed, for `close` to write if nothing was appended since.
-    private var preparedState: (end: UInt64, hash: Digest32, bytes: [UInt8])?
+    /// Where the writer state staged while a bulk import committed stands, for `close` to put in place if nothing
+    /// was appended since.
+    private var stagedState: (end: UInt64, hash: Digest32)?
     private var lookupCache = LookupCache()
     /// Reused by every commit (under `state`): no per-append buffers.
     private var builder: BatchBuilder
@@ -185,9 +186,10 @@ public final class FileLog: EventStore, @unchecked Sendable {
             try FileIO.sync(active.fd, active.path)
             try FileIO.syncDirectory(directory)
             try active.writeIndexFiles()
-            if let prepared = preparedState, prepared.end == endPosition, prepared.hash == lastHash {
-                try WriterState.write(prepared.bytes, to: directory)
+            if let staged = stagedState, staged.end == endPosition, staged.hash == lastHash {
+                try WriterState.promoteStaged(in: directory)
             } else {
+                if stagedState != nil { WriterState.discardStaged(in: directory) }
                 try WriterState.save(directory, end: endPosition, hash: lastHash, ids: tables.ids, streams: tables.streams)
             }
         }
@@ -747,29 +749,30 @@ public final class FileLog: EventStore, @unchecked Sendable {
             try rollBack(to: marker)
             throw error
         }
-        // Beside the syncs: the caller's work, and the writer state for `close` (encoding it takes as long as a
-        // sync on a large log; it is written only after the import has committed). Both end before this returns.
+        // Beside the syncs: the caller's work, and the writer state for `close` (encoding and writing it take as
+        // long as a sync on a large log; it is staged, and put in place by `close`). Both end before this returns.
         var callerWork: BackgroundWork<Void>?
-        var encoding: BackgroundWork<(UInt64, Digest32, [UInt8])>?
+        var staging: BackgroundWork<(UInt64, Digest32)>?
         do {
             try settle()
             callerWork = alongsideCommit.map { BackgroundWork($0) }
-            let tablesNow = UncheckedSendable((endPosition, lastHash, tables.ids, tables.streams))
-            encoding = BackgroundWork {
-                let (end, hash, ids, streams) = tablesNow.value
-                return (end, hash, WriterState.encode(end: end, hash: hash, ids: ids, streams: streams))
+            let tablesNow = UncheckedSendable((endPosition, lastHash, tables.ids, tables.streams, directory))
+            staging = BackgroundWork {
+                let (end, hash, ids, streams, directory) = tablesNow.value
+                try WriterState.stage(WriterState.encode(end: end, hash: hash, ids: ids, streams: streams), in: directory)
+                return (end, hash)
             }
             for segment in segments where segment.firstPosition >= marker.segmentPosition {
                 try FileIO.sync(segment.fd, segment.path)
             }
             try FileIO.syncDirectory(directory)
             try callerWork?.wait()
-            preparedState = try? encoding?.wait()
+            stagedState = try? staging?.wait()
             try FileIO.remove(directory + "/" + Self.bulkMarkerName)
             try FileIO.syncDirectory(directory)
         } catch {
             _ = try? callerWork?.wait()
-            _ = try? encoding?.wait()
+            if (try? staging?.wait()) != nil { WriterState.discardStaged(in: directory) }
             try rollBack(to: marker)
             throw error
         }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The writer's tables (every id, every stream's version) saved when a writer closes, so that the next writer
 /// need not read the whole log to rebuild them.
 ///
@@ -21,6 +25,23 @@ enum WriterState {
     static func write(_ bytes: [UInt8], to directory: String) throws(LogError) {
         try FileIO.writeAtomically(bytes, to: directory + "/" + fileName, durable: false)
     }
+
+    /// A state written ahead, beside the file in use, until `promoteStaged` puts it in place or `discardStaged`
+    /// removes it. Never read as it is.
+    static let stagedName = fileName + ".staged"
+
+    static func stage(_ bytes: [UInt8], in directory: String) throws(LogError) {
+        let path = directory + "/" + stagedName
+        let fd = try FileIO.open(path, O_WRONLY | O_CREAT | O_TRUNC)
+        defer { close(fd) }
+        try FileIO.writeAll(fd, bytes, at: 0, path)
+    }
+
+    static func promoteStaged(in directory: String) throws(LogError) {
+        try FileIO.move(directory + "/" + stagedName, to: directory + "/" + fileName)
+    }
+
+    static func discardStaged(in directory: String) { try? FileIO.remove(directory + "/" + stagedName) }
 
     /// The file's bytes for the tables at `end` with head `hash`.
     static func encode(end: UInt64, hash: Digest32, ids: IDTable, streams: StreamTable) -> [UInt8] {

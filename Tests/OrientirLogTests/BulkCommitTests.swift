@@ -39,6 +39,7 @@ final class BulkCommitTests: XCTestCase {
         }
         XCTAssertEqual(try segmentBytes(dir), before, "segments byte for byte as before the import")
         XCTAssertFalse(FileIO.exists(dir + "/" + FileLog.bulkMarkerName))
+        XCTAssertFalse(FileIO.exists(dir + "/" + WriterState.stagedName), "the state staged for it is gone")
         XCTAssertEqual(try log.head().endPosition, 20)
         try log.close()
 
@@ -56,13 +57,27 @@ final class BulkCommitTests: XCTestCase {
         let dir = try makeStoreDirectory(self)
         let log = try FileLog(directory: dir)
         try log.withBulkImport { bulk in _ = try bulk.append((0..<500).map { draft($0) }) }
+        XCTAssertTrue(FileIO.exists(dir + "/" + WriterState.stagedName))
         let head = try log.head()
         try log.close()
+        XCTAssertFalse(FileIO.exists(dir + "/" + WriterState.stagedName), "close put the staged state in place")
         let (ids, streams) = try XCTUnwrap(WriterState.load(dir, end: 500, hash: head.hash))
         XCTAssertEqual(ids.count, 500)
         XCTAssertEqual(streams.count, 10)
         let reopened = try FileLog(directory: dir)
         XCTAssertEqual(try reopened.append([draft(499)]).first, .duplicate(position: 499))
         XCTAssertEqual(try reopened.append([draft(500)]).first, .appended(position: 500, streamVersion: 50))
+    }
+
+    func testAStagedStateIsDiscardedWhenAppendsFollowTheImport() throws {
+        let dir = try makeStoreDirectory(self)
+        let log = try FileLog(directory: dir)
+        try log.withBulkImport { bulk in _ = try bulk.append((0..<100).map { draft($0) }) }
+        _ = try log.append([draft(100)])
+        let head = try log.head()
+        try log.close()
+        XCTAssertFalse(FileIO.exists(dir + "/" + WriterState.stagedName))
+        let (ids, _) = try XCTUnwrap(WriterState.load(dir, end: 101, hash: head.hash))
+        XCTAssertEqual(ids.count, 101)
     }
 }
