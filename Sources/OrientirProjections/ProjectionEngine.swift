@@ -283,6 +283,8 @@ public struct ProjectionEngine: Sendable {
     public let snapshots: SnapshotDirectory?
     /// Rebuilds and catch-ups leave a periodic snapshot every this many positions.
     public var snapshotInterval: UInt64
+    /// A fold over at least this many records looks for their retractions with two threads, each reading half.
+    public var splitRetractionScanAt: UInt64 = 100_000
 
     public init(store: any EventStore, snapshots: SnapshotDirectory? = nil, snapshotInterval: UInt64 = 100_000) {
         self.store = store
@@ -605,8 +607,32 @@ public struct ProjectionEngine: Sendable {
         let base = points.max { $0.horizon < $1.horizon } ?? .zero
         var list = base.retractions.filter { $0.position < end }
         guard base.horizon < end else { return list }
+        // Finding them means decompressing and walking every batch of the range (retractions are few, but any
+        // batch may hold one), before the fold can start: a long range is read in two halves side by side.
+        let parts = end - base.horizon >= max(2, splitRetractionScanAt) ? 2 : 1
+        let bounds = (0...parts).map { base.horizon + (end - base.horizon) * UInt64($0) / UInt64(parts) }
+        let found = Mutex<[Result<[FoldPoint.Retraction], ProjectionError>?]>(Array(repeating: nil, count: parts))
+        let store = self.store
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let result = Result { () throws(ProjectionError) in
+                try Self.retractions(in: bounds[part]..<bounds[part + 1], of: store)
+            }
+            found.withLock { $0[part] = result }
+        }
+        for result in found.withLock({ $0 }) {
+            guard let result else { continue }
+            list += try result.get()
+        }
+        return list
+    }
+
+    /// The retractions stored in `range`, in position order.
+    private static func retractions(in range: Range<UInt64>, of store: any EventStore) throws(ProjectionError)
+        -> [FoldPoint.Retraction]
+    {
+        var list: [FoldPoint.Retraction] = []
         do {
-            try store.read(ReadRange(positions: base.horizon..<end, stream: "retractions")) { record in
+            try store.read(ReadRange(positions: range, stream: "retractions")) { record in
                 guard let id = EventID(bytes: record.id) else { return }
                 let event: Event
                 do {

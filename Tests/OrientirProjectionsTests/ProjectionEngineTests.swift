@@ -130,6 +130,33 @@ final class ProjectionEngineTests: XCTestCase {
         XCTAssertEqual(asOfHead.state, expected)
     }
 
+    /// Retractions found by two threads, each reading half of the log, are the ones one thread finds: the fold
+    /// leaves out the same events as a log that never held them.
+    func testRetractionsFoundByTwoThreadsAreAllApplied() throws {
+        let events = try makeEvents(seed: 13)
+        let retracted = Set(events.compactMap { event -> EventID? in
+            if case .eventRetracted(let r) = event.data { return r.eventId }
+            return nil
+        })
+        XCTAssertGreaterThanOrEqual(retracted.count, 3)
+        let full = try store(events)
+        var split = ProjectionEngine(store: full)
+        split.splitRetractionScanAt = 2
+        let folded = ProjectionSlot<Digest>()
+        try split.rebuild([folded])
+        XCTAssertEqual(folded.state, try fresh(full))
+        // The same log without the retracted events (the retractions themselves stay: they are folded too) has the
+        // same counts by type; its positions, and so its digest of ids by position, differ.
+        let withoutTargets = ProjectionSlot<Digest>()
+        try ProjectionEngine(store: try store(events.filter { !retracted.contains($0.id) })).rebuild([withoutTargets])
+        XCTAssertEqual(folded.state.counts, withoutTargets.state.counts)
+        for cut in [events.count / 3, events.count / 2, events.count - 2] {
+            let asOf = ProjectionSlot<Digest>()
+            try split.fold([asOf], asOf: .position(UInt64(cut)))
+            XCTAssertEqual(asOf.state, try fresh(full, .position(UInt64(cut))), "as of \(cut)")
+        }
+    }
+
     func testAsOfAtRandomCutsEqualsAFreshFoldOfThePrefix() throws {
         let events = try makeEvents(seed: 3)
         let full = try store(events)
