@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The writer's tables (every id, every stream's version) saved when a writer closes, so that the next writer
 /// need not read the whole log to rebuild them.
 ///
@@ -18,12 +14,9 @@ enum WriterState {
     static func save(_ directory: String, end: UInt64, hash: Digest32, ids: IDTable, streams: StreamTable)
         throws(LogError)
     {
-        try write(encode(end: end, hash: hash, ids: ids, streams: streams), to: directory)
-    }
-
-    /// Writes what `encode` made: not synced, a cache that is checked (CRC, end position, head hash) before use.
-    static func write(_ bytes: [UInt8], to directory: String) throws(LogError) {
-        try FileIO.writeAtomically(bytes, to: directory + "/" + fileName, durable: false)
+        // Not synced: a cache that is checked (CRC, end position, head hash) before it is used.
+        try FileIO.writeAtomically(encode(end: end, hash: hash, ids: ids, streams: streams), to: directory + "/" + fileName,
+                                   durable: false)
     }
 
     /// A state written ahead, beside the file in use, until `promoteStaged` puts it in place or `discardStaged`
@@ -31,10 +24,7 @@ enum WriterState {
     static let stagedName = fileName + ".staged"
 
     static func stage(_ bytes: [UInt8], in directory: String) throws(LogError) {
-        let path = directory + "/" + stagedName
-        let fd = try FileIO.open(path, O_WRONLY | O_CREAT | O_TRUNC)
-        defer { close(fd) }
-        try FileIO.writeAll(fd, bytes, at: 0, path)
+        try FileIO.writeAtomically(bytes, to: directory + "/" + stagedName, durable: false)
     }
 
     static func promoteStaged(in directory: String) throws(LogError) {

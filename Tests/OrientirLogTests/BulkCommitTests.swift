@@ -5,14 +5,6 @@ import XCTest
 
 /// The end of a bulk import: the caller's work beside the commit, and the writer state prepared there.
 final class BulkCommitTests: XCTestCase {
-    private func segmentBytes(_ dir: String) throws -> [String: Data] {
-        var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: dir) where name.hasSuffix(".log") {
-            files[name] = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
-        }
-        return files
-    }
-
     func testWorkAlongsideTheCommitRunsBeforeTheImportCommits() throws {
         let dir = try makeStoreDirectory(self)
         let log = try FileLog(directory: dir)
@@ -30,14 +22,14 @@ final class BulkCommitTests: XCTestCase {
         let dir = try makeStoreDirectory(self)
         let log = try FileLog(directory: dir, options: .init(segmentBytes: 4096))
         _ = try log.append((0..<20).map { draft($0) })
-        let before = try segmentBytes(dir)
+        let before = try segmentContents(dir)
         struct KeystoreFailed: Error {}
         XCTAssertThrowsError(try log.withBulkImport(alongsideCommit: { throw KeystoreFailed() }) { bulk in
             for n in stride(from: 20, to: 400, by: 20) { _ = try bulk.append((n..<n + 20).map { draft($0) }) }
         }) { error in
             XCTAssertTrue(error is KeystoreFailed)
         }
-        XCTAssertEqual(try segmentBytes(dir), before, "segments byte for byte as before the import")
+        XCTAssertEqual(try segmentContents(dir), before, "segments byte for byte as before the import")
         XCTAssertFalse(FileIO.exists(dir + "/" + FileLog.bulkMarkerName))
         XCTAssertFalse(FileIO.exists(dir + "/" + WriterState.stagedName), "the state staged for it is gone")
         XCTAssertEqual(try log.head().endPosition, 20)

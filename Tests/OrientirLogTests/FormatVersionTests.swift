@@ -30,14 +30,12 @@ final class FormatVersionTests: XCTestCase {
     private func batches(_ path: String) throws -> [(version: UInt8, codec: BatchHeader.Codec)] {
         let bytes = try FileIO.readFile(path)
         var found: [(UInt8, BatchHeader.Codec)] = []
-        var offset = 0
-        while offset < bytes.count {
-            let header = try bytes.withUnsafeBytes { raw in
-                try BatchHeader.read(from: UnsafeRawBufferPointer(rebasing: raw[offset..<offset + BatchHeader.size])).get()
+        let (_, stop) = bytes.withUnsafeBytes { raw in
+            Segment.walk(raw, from: 0, expectedPosition: nil, previousHash: nil, checksums: true) { header, offset in
+                found.append((raw[offset + BatchHeader.Offset.version], header.codec))
             }
-            found.append((bytes[offset + BatchHeader.Offset.version], header.codec))
-            offset += header.totalLength
         }
+        XCTAssertNil(stop, "every batch of \(path) reads")
         return found
     }
 

@@ -27,6 +27,15 @@ func readAll(_ store: EventStore, _ range: ReadRange = .all) throws -> [LogRecor
     return out
 }
 
+/// The bytes of each segment file of a store, by file name.
+func segmentContents(_ directory: String) throws -> [String: Data] {
+    var files: [String: Data] = [:]
+    for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasSuffix(".log") {
+        files[name] = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
+    }
+    return files
+}
+
 func segmentPaths(_ directory: String) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".log") }.sorted()
         .map { directory + "/" + $0 }

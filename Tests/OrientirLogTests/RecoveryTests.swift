@@ -134,13 +134,13 @@ final class RecoveryTests: XCTestCase {
         let dir = try makeStoreDirectory(self)
         let log = try FileLog(directory: dir, options: .init(segmentBytes: 4096))
         _ = try log.append((0..<20).map { draft($0) })
-        let before = try snapshot(dir)
+        let before = try segmentContents(dir)
         struct Rejected: Error {}
         XCTAssertThrowsError(try log.withBulkImport { bulk in
             for n in stride(from: 20, to: 400, by: 20) { _ = try bulk.append((n..<n + 20).map { draft($0) }) }
             throw Rejected()
         })
-        XCTAssertEqual(try snapshot(dir), before)
+        XCTAssertEqual(try segmentContents(dir), before)
         XCTAssertEqual(try log.head().endPosition, 20)
         XCTAssertEqual(try log.append([draft(20)]).first?.position, 20)
         XCTAssertEqual(try log.verify().records, 21)
@@ -150,7 +150,7 @@ final class RecoveryTests: XCTestCase {
         let dir = try makeStoreDirectory(self)
         let log = try FileLog(directory: dir, options: .init(segmentBytes: 4096))
         _ = try log.append((0..<20).map { draft($0) })
-        let before = try snapshot(dir)
+        let before = try segmentContents(dir)
         var crashed = ""
         try log.withBulkImport { bulk in
             for n in stride(from: 20, to: 400, by: 20) { _ = try bulk.append((n..<n + 20).map { draft($0) }) }
@@ -162,20 +162,12 @@ final class RecoveryTests: XCTestCase {
         let reopened = try FileLog(directory: crashed)
         XCTAssertGreaterThan(reopened.recovery.rolledBackBytes, 0)
         try reopened.close()
-        var after = try snapshot(crashed)
+        var after = try segmentContents(crashed)
         after.removeValue(forKey: "LOCK")
         var expected = before
         expected.removeValue(forKey: "LOCK")
         XCTAssertEqual(after.filter { $0.key.hasSuffix(".log") }, expected.filter { $0.key.hasSuffix(".log") })
         XCTAssertEqual(try log.head().endPosition, 400, "the real import completed")
-    }
-
-    private func snapshot(_ dir: String) throws -> [String: Data] {
-        var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: dir) where name.hasSuffix(".log") {
-            files[name] = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
-        }
-        return files
     }
 }
 
