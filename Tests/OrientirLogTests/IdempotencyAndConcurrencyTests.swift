@@ -65,6 +65,37 @@ final class IdempotencyAndConcurrencyTests: XCTestCase {
         }
     }
 
+    /// Appends judged as one group: a refused append in the middle is put back alone (its provisional id and
+    /// stream version too), the appends around it stand as if it had never been made, and undoing the group (what
+    /// a failed write does) leaves the tables as they were.
+    func testRefusedAppendInsideAGroupIsPutBackAlone() {
+        var tables = WriterTables()
+        let requests: [[RecordDraft]] = [
+            [draft(1, streams: 1)],
+            [draft(2, streams: 1), draft(3, streams: 1, expected: .exactly(5))],  // refused: a stale expectation
+            [draft(2, streams: 1, expected: .exactly(0))],  // the refused append's id, now new after all
+            [draft(1, streams: 1)],  // a repeat of the first, earlier in this group
+        ]
+        var (results, undo) = tables.judge(requests, endPosition: 40) { position, _ in
+            XCTFail("nothing is stored: no lookup of position \(position) expected")
+        }
+        let outcomes = results.map { try? $0.get() }
+        XCTAssertEqual(outcomes[0], [.appended(position: 40, streamVersion: 0)])
+        XCTAssertNil(outcomes[1])
+        if case .failure(let error) = results[1] { XCTAssertEqual(error.code, .versionConflict) }
+        XCTAssertEqual(outcomes[2], [.appended(position: 41, streamVersion: 1)])
+        XCTAssertEqual(outcomes[3], [.duplicate(position: 40)])
+        XCTAssertEqual(tables.accepted.map { [$0.0, $0.1] }, [[0, 0], [2, 0]])
+        XCTAssertEqual(tables.acceptedVersions, [0, 1])
+        XCTAssertEqual(tables.ids.count, 2)
+        XCTAssertEqual(tables.streams["stream-0"], 1)
+        XCTAssertEqual(undo.ids.count, 2, "the refused append left nothing to undo")
+
+        undo.revert(&tables, requests)
+        XCTAssertEqual(tables.ids.count, 0)
+        XCTAssertNil(tables.streams["stream-0"])
+    }
+
     func testIdsAndVersionsSurviveReopening() throws {
         let dir = try makeStoreDirectory(self)
         do {
