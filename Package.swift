@@ -37,7 +37,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "OrientirProjections", dependencies: ["OrientirLog", "OrientirEvents"]),
+        .target(name: "OrientirProjections", dependencies: ["OrientirLog", "OrientirEvents", "COrientirSupport"]),
         .target(name: "OrientirFootprints", dependencies: ["OrientirProjections"]),
         .target(name: "OrientirIndicators", dependencies: ["OrientirProjections", "OrientirFootprints"]),
         .executableTarget(

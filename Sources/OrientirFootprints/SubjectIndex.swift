@@ -28,6 +28,11 @@ public struct SubjectIndex: Projection {
 
     public var count: Int { positions.count }
 
+    /// The stream is the first subject `apply` looks up.
+    public mutating func prefetch(stream: UnsafeRawBufferPointer) {
+        subjects.prefetch(utf8: stream)
+    }
+
     public mutating func apply(_ logged: LoggedEvent) {
         let index = Int32(positions.count)
         positions.append(logged.position)

@@ -73,6 +73,15 @@ public struct IndicatorFacts: Projection, Sendable {
 
     // MARK: - The fold
 
+    /// A person's stream is `person-` and the id `apply` looks up among the persons.
+    public mutating func prefetch(stream: UnsafeRawBufferPointer) {
+        let prefix: StaticString = "person-"
+        let count = prefix.utf8CodeUnitCount
+        guard stream.count > count else { return }
+        for index in 0..<count where stream[index] != prefix.utf8Start[index] { return }
+        persons.prefetch(utf8: UnsafeRawBufferPointer(rebasing: stream[count...]))
+    }
+
     public mutating func apply(_ logged: LoggedEvent) {
         let fields = logged.fields
         let date = logged.encoded.occurredAtTime.localDate

@@ -1,3 +1,5 @@
+import COrientirSupport
+
 /// Gives each distinct string a dense integer, so folds keep flat arrays of numbers instead of string keys.
 ///
 /// Lookups hash the string's UTF-8 bytes with a fast word-at-a-time hash into an open-addressing table of ids
@@ -64,6 +66,18 @@ public struct Interner: Sendable {
                 (buffer.baseAddress! + prefixCount).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
             }
             return intern(utf8: UnsafeRawBufferPointer(buffer))
+        }
+    }
+
+    /// Starts loading the table slot where a lookup of the UTF-8 `bytes` begins, without waiting for it: a fold
+    /// calls this some events ahead of the lookup, so that the lookup finds its slot in cache (the table of a
+    /// region's people is megabytes, and each lookup lands somewhere else in it).
+    @inline(__always)
+    public func prefetch(utf8 bytes: UnsafeRawBufferPointer) {
+        let hash = Self.digest(bytes).hash
+        table.withUnsafeBufferPointer { table in
+            let slot = Int(truncatingIfNeeded: hash) & (table.count / Self.slotWords - 1)
+            orientir_prefetch(table.baseAddress! + slot &* Self.slotWords)
         }
     }
 

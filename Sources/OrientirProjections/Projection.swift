@@ -30,6 +30,11 @@ public protocol Projection {
     init()
     /// Folds one non-retracted event.
     mutating func apply(_ logged: LoggedEvent)
+    /// Called a few events ahead of `apply` with that event's stream name (UTF-8): a fold may start loading what it
+    /// will look up for the event (``Interner/prefetch(utf8:)``), so the lookup does not wait for memory. Only a
+    /// hint: the event may not be applied at all. The default does nothing. (`mutating` only so that the state is
+    /// reached in place: a call on a copy would retain and release every array in it.)
+    mutating func prefetch(stream: UnsafeRawBufferPointer)
     /// Called at the end of every fold, before the state is read: a fold may leave work for here that is cheaper
     /// done once than per event (building an index). The default does nothing. Periodic snapshots are taken in
     /// the middle of a fold, without it.
@@ -45,6 +50,7 @@ public protocol Projection {
 extension Projection {
     public static var keepsPeriodicSnapshots: Bool { true }
     public mutating func prepareForReads() {}
+    public mutating func prefetch(stream: UnsafeRawBufferPointer) {}
 }
 
 /// One record of the log as a projection sees it: the envelope parsed and the `data` fields located in place, with

@@ -521,6 +521,10 @@ public struct ProjectionEngine: Sendable {
         return invalid
     }
 
+    /// How many events ahead of `apply` a target hears of an event's stream (``Projection/prefetch(stream:)``): far
+    /// enough for a memory load to arrive, near enough that it is still in cache when used.
+    static let prefetchDistance = 6
+
     /// Folds one chunk into one target (on a worker), leaving its periodic snapshots where they fall.
     private func fold(
         _ chunk: RecordChunk, into target: any FoldTarget, periodic: Bool, retractions: [FoldPoint.Retraction],
@@ -530,6 +534,11 @@ public struct ProjectionEngine: Sendable {
         chunk.arena.withUnsafeBytes { arena in
             chunk.fieldStarts.withUnsafeBufferPointer { starts in
                 for index in 0..<chunk.count {
+                    let ahead = index + Self.prefetchDistance
+                    if ahead < chunk.count {
+                        target.prefetch(stream: UnsafeRawBufferPointer(
+                            rebasing: arena[chunk.spans[2 * ahead]..<chunk.spans[2 * ahead + 1]]))
+                    }
                     let position = chunk.positions[index]
                     if chunk.retracted[index] {
                         if target.point.next <= position { target.point.skipped.append(chunk.skipped[nextSkipped]) }
