@@ -28,6 +28,19 @@ public struct SubjectIndex: Projection {
 
     public var count: Int { positions.count }
 
+    /// Room for `count` more events: their positions, ids and offsets, and their payloads at up to
+    /// `reservedBytesPerEvent` each on average (a region's events take about 80).
+    public mutating func reserveCapacity(forEvents count: Int) {
+        positions.reserveCapacity(positions.count + count)
+        ids.reserveCapacity(ids.count + count)
+        offsets.reserveCapacity(offsets.count + count)
+        bytes.reserveCapacity(bytes.count + count * Self.reservedBytesPerEvent)
+        pendingSubjects.reserveCapacity(pendingSubjects.count + 2 * count)
+        pendingEvents.reserveCapacity(pendingEvents.count + 2 * count)
+    }
+
+    static let reservedBytesPerEvent = 128
+
     /// The stream is the first subject `apply` looks up.
     public mutating func prefetch(stream: UnsafeRawBufferPointer) {
         subjects.prefetch(utf8: stream)

@@ -73,6 +73,12 @@ public struct IndicatorFacts: Projection, Sendable {
 
     // MARK: - The fold
 
+    /// Room for a provenance reference per event, the one table nearly every event adds to (the fact tables each
+    /// take a share of the events that depends on the region, and grow on their own).
+    public mutating func reserveCapacity(forEvents count: Int) {
+        refs.reserveCapacity(refs.count + count)
+    }
+
     /// A person's stream is `person-` and the id `apply` looks up among the persons.
     public mutating func prefetch(stream: UnsafeRawBufferPointer) {
         let prefix: StaticString = "person-"

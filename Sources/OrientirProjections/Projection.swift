@@ -35,6 +35,11 @@ public protocol Projection {
     /// hint: the event may not be applied at all. The default does nothing. (`mutating` only so that the state is
     /// reached in place: a call on a copy would retain and release every array in it.)
     mutating func prefetch(stream: UnsafeRawBufferPointer)
+    /// Called before a fold of `count` more events (a rebuild, a long catch-up): a fold may make room for what it
+    /// will append, so that its large arrays do not grow by copying themselves into fresh pages again and again.
+    /// Room reserved and never used costs address space, not memory: pages are only taken when first written.
+    /// Only a hint. The default does nothing.
+    mutating func reserveCapacity(forEvents count: Int)
     /// Called at the end of every fold, before the state is read: a fold may leave work for here that is cheaper
     /// done once than per event (building an index). The default does nothing. Periodic snapshots are taken in
     /// the middle of a fold, without it.
@@ -51,6 +56,7 @@ extension Projection {
     public static var keepsPeriodicSnapshots: Bool { true }
     public mutating func prepareForReads() {}
     public mutating func prefetch(stream: UnsafeRawBufferPointer) {}
+    public mutating func reserveCapacity(forEvents count: Int) {}
 }
 
 /// One record of the log as a projection sees it: the envelope parsed and the `data` fields located in place, with

@@ -446,6 +446,10 @@ public struct ProjectionEngine: Sendable {
             for target in targets { finish(target, end: end, retractions: retractions) }
             return []
         }
+        for (target, targetStart) in zip(targets, starts)
+        where targetStart < end && end - targetStart >= Self.reserveAtLeast {
+            target.reserveCapacity(forEvents: Int(end - targetStart))
+        }
         let removedBy = RetractedIDs(retractions)
         var seenAt: [EventID: UInt64] = [:]
         let periodic = write && snapshots != nil
@@ -520,6 +524,10 @@ public struct ProjectionEngine: Sendable {
         }
         return invalid
     }
+
+    /// The shortest fold for which targets are asked to make room (``Projection/reserveCapacity(forEvents:)``): a
+    /// short catch-up leaves growth to the arrays, which grow by doubling, not to the exact size asked each time.
+    static let reserveAtLeast: UInt64 = 65_536
 
     /// How many events ahead of `apply` a target hears of an event's stream (``Projection/prefetch(stream:)``): far
     /// enough for a memory load to arrive, near enough that it is still in cache when used.

@@ -15,6 +15,8 @@ public protocol FoldTarget: AnyObject {
     func apply(_ logged: LoggedEvent)
     /// See ``Projection/prefetch(stream:)``.
     func prefetch(stream: UnsafeRawBufferPointer)
+    /// See ``Projection/reserveCapacity(forEvents:)``.
+    func reserveCapacity(forEvents count: Int)
     /// Back to the state before any event.
     func reset()
     /// The end of a fold: see ``Projection/prepareForReads()``.
@@ -48,6 +50,10 @@ public final class ProjectionSlot<P: Projection>: FoldTarget {
 
     public func prefetch(stream: UnsafeRawBufferPointer) {
         state.prefetch(stream: stream)
+    }
+
+    public func reserveCapacity(forEvents count: Int) {
+        state.reserveCapacity(forEvents: count)
     }
 
     public func prepareForReads() {
