@@ -285,6 +285,10 @@ public struct ProjectionEngine: Sendable {
     public var snapshotInterval: UInt64
     /// A fold over at least this many records looks for their retractions with two threads, each reading half.
     public var splitRetractionScanAt: UInt64 = 100_000
+    /// A fold of at least this many events tells each target its length first
+    /// (``Projection/reserveCapacity(forEvents:)``); a short catch-up leaves growth to the arrays, which grow by
+    /// doubling, not to the exact size asked each time.
+    public var reserveCapacityFrom: UInt64 = 65_536
 
     public init(store: any EventStore, snapshots: SnapshotDirectory? = nil, snapshotInterval: UInt64 = 100_000) {
         self.store = store
@@ -447,7 +451,7 @@ public struct ProjectionEngine: Sendable {
             return []
         }
         for (target, targetStart) in zip(targets, starts)
-        where targetStart < end && end - targetStart >= Self.reserveAtLeast {
+        where targetStart < end && end - targetStart >= max(1, reserveCapacityFrom) {
             target.reserveCapacity(forEvents: Int(end - targetStart))
         }
         let removedBy = RetractedIDs(retractions)
@@ -525,13 +529,9 @@ public struct ProjectionEngine: Sendable {
         return invalid
     }
 
-    /// The shortest fold for which targets are asked to make room (``Projection/reserveCapacity(forEvents:)``): a
-    /// short catch-up leaves growth to the arrays, which grow by doubling, not to the exact size asked each time.
-    static let reserveAtLeast: UInt64 = 65_536
-
     /// How many events ahead of `apply` a target hears of an event's stream (``Projection/prefetch(stream:)``): far
     /// enough for a memory load to arrive, near enough that it is still in cache when used.
-    static let prefetchDistance = 6
+    public static let prefetchDistance = 6
 
     /// Folds one chunk into one target (on a worker), leaving its periodic snapshots where they fall.
     private func fold(
@@ -541,12 +541,17 @@ public struct ProjectionEngine: Sendable {
         var nextSkipped = 0
         chunk.arena.withUnsafeBytes { arena in
             chunk.fieldStarts.withUnsafeBufferPointer { starts in
-                for index in 0..<chunk.count {
-                    let ahead = index + Self.prefetchDistance
-                    if ahead < chunk.count {
+                // Each event's stream is announced before the event is applied: the chunk's first few up front, then
+                // each `prefetchDistance` ahead. A left-out (retracted) event has none.
+                let announce = { (index: Int) in
+                    if !chunk.retracted[index] {
                         target.prefetch(stream: UnsafeRawBufferPointer(
-                            rebasing: arena[chunk.spans[2 * ahead]..<chunk.spans[2 * ahead + 1]]))
+                            rebasing: arena[chunk.spans[2 * index]..<chunk.spans[2 * index + 1]]))
                     }
+                }
+                for index in 0..<min(Self.prefetchDistance, chunk.count) { announce(index) }
+                for index in 0..<chunk.count {
+                    if index + Self.prefetchDistance < chunk.count { announce(index + Self.prefetchDistance) }
                     let position = chunk.positions[index]
                     if chunk.retracted[index] {
                         if target.point.next <= position { target.point.skipped.append(chunk.skipped[nextSkipped]) }

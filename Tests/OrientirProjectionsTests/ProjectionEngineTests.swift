@@ -39,6 +39,39 @@ struct Digest: Projection, Equatable {
     }
 }
 
+/// Records the engine's hints to a projection: the streams announced ahead, the streams applied, and the sizes
+/// asked for.
+struct HintRecorder: Projection {
+    static let name = "hints"
+    static let version = 1
+    var announced: [String] = []
+    var applied: [String] = []
+    var reserved: [Int] = []
+    /// Whether each applied event's stream had been announced by then (at its place in `announced`).
+    var announcedBeforeApply = true
+    /// The most announcements made ahead of the event being applied.
+    var mostAhead = 0
+
+    init() {}
+
+    mutating func prefetch(stream: UnsafeRawBufferPointer) {
+        announced.append(String(decoding: stream, as: UTF8.self))
+    }
+
+    mutating func reserveCapacity(forEvents count: Int) { reserved.append(count) }
+
+    mutating func apply(_ logged: LoggedEvent) {
+        let stream = String(decoding: logged.stream, as: UTF8.self)
+        applied.append(stream)
+        if announced.count < applied.count || announced[applied.count - 1] != stream { announcedBeforeApply = false }
+        mostAhead = max(mostAhead, announced.count - applied.count)
+    }
+
+    func writeSnapshot(to writer: inout SnapshotWriter) {}
+
+    init(snapshot reader: inout SnapshotReader) throws(ProjectionError) {}
+}
+
 /// The events of a small synthetic region (40 students, two years), in file order.
 func regionEvents(seed: UInt64) throws -> [Event] {
     var lines: [String] = []
@@ -155,6 +188,41 @@ final class ProjectionEngineTests: XCTestCase {
             try split.fold([asOf], asOf: .position(UInt64(cut)))
             XCTAssertEqual(asOf.state, try fresh(full, .position(UInt64(cut))), "as of \(cut)")
         }
+    }
+
+    /// The fold's hints: every applied event's stream is announced (`prefetch(stream:)`) before the event is
+    /// applied and at most `prefetchDistance` events ahead, retracted events are not announced, and a fold of at
+    /// least `reserveCapacityFrom` events tells its length first (a shorter one does not).
+    func testEveryEventIsAnnouncedBeforeItIsAppliedAndLongFoldsAreSized() throws {
+        let events = try makeEvents(seed: 5)
+        let full = try store(events)
+        var engine = ProjectionEngine(store: full)
+        engine.reserveCapacityFrom = 100
+        let slot = ProjectionSlot<HintRecorder>()
+        try engine.rebuild([slot])
+        let applied = slot.state.applied
+        XCTAssertEqual(applied.count, try fresh(full).counts.values.reduce(0, +), "every event kept is applied")
+        XCTAssertEqual(slot.state.announced, applied, "announced in order, each once, none of the retracted")
+        XCTAssertTrue(slot.state.announcedBeforeApply)
+        XCTAssertLessThanOrEqual(slot.state.mostAhead, ProjectionEngine.prefetchDistance)
+        XCTAssertEqual(slot.state.reserved, [events.count])
+
+        // A catch-up shorter than the threshold is not sized; one at least as long is, by its own length. (Without
+        // the retractions: a late retraction of an early event makes a catch-up fold from zero again.)
+        let plain = events.filter { if case .eventRetracted = $0.data { false } else { true } }
+        let growing = try store(plain[..<200])
+        let caughtUp = ProjectionSlot<HintRecorder>()
+        var small = ProjectionEngine(store: growing)
+        small.reserveCapacityFrom = 150
+        try small.catchUp([caughtUp])
+        XCTAssertEqual(caughtUp.state.reserved, [200])
+        try append(plain[200..<300], to: growing)
+        try small.catchUp([caughtUp])
+        XCTAssertEqual(caughtUp.state.reserved, [200], "100 more events: below the threshold")
+        try append(plain[300...], to: growing)
+        small.reserveCapacityFrom = UInt64(plain.count - 300)
+        try small.catchUp([caughtUp])
+        XCTAssertEqual(caughtUp.state.reserved, [200, plain.count - 300])
     }
 
     func testAsOfAtRandomCutsEqualsAFreshFoldOfThePrefix() throws {
