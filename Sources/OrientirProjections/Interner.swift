@@ -74,11 +74,8 @@ public struct Interner: Sendable {
     /// region's people is megabytes, and each lookup lands somewhere else in it).
     @inline(__always)
     public func prefetch(utf8 bytes: UnsafeRawBufferPointer) {
-        let hash = Self.digest(bytes).hash
-        table.withUnsafeBufferPointer { table in
-            let slot = Int(truncatingIfNeeded: hash) & (table.count / Self.slotWords - 1)
-            orientir_prefetch(table.baseAddress! + slot &* Self.slotWords)
-        }
+        let slot = Self.home(Self.digest(bytes).hash, slotCount - 1)
+        table.withUnsafeBufferPointer { orientir_prefetch($0.baseAddress! + slot &* Self.slotWords) }
     }
 
     /// The id of a string seen before, nil if never seen.
@@ -173,6 +170,11 @@ public struct Interner: Sendable {
         }
     }
 
+    /// The slot where the probe for a key of `hash` starts, in a table of `mask + 1` slots (lookups, inserts and
+    /// prefetches alike).
+    @inline(__always)
+    private static func home(_ hash: UInt64, _ mask: Int) -> Int { Int(truncatingIfNeeded: hash) & mask }
+
     /// The id of the bytes if present, else the empty slot where they would go.
     @inline(__always)
     private func find(_ key: UnsafeRawBufferPointer, _ digest: Digest) -> (id: Int32?, slot: Int) {
@@ -181,7 +183,7 @@ public struct Interner: Sendable {
         return table.withUnsafeBufferPointer { table in
             let mask = table.count / Self.slotWords - 1
             let tag = hash & 0xFFFF_FFFF_0000_0000
-            var slot = Int(truncatingIfNeeded: hash) & mask
+            var slot = Self.home(hash, mask)
             while true {
                 let base = slot &* Self.slotWords
                 let entry = table[base]
@@ -241,7 +243,7 @@ public struct Interner: Sendable {
             for (id, end) in ends.enumerated() {
                 let key = UnsafeRawBufferPointer(rebasing: arena[start..<Int(end)])
                 let digest = Self.digest(key)
-                var slot = Int(truncatingIfNeeded: digest.hash) & mask
+                var slot = Self.home(digest.hash, mask)
                 while table[slot * Self.slotWords] != 0 { slot = (slot + 1) & mask }
                 Self.fill(&table, slot: slot, id: Int32(id), digest: digest, count: key.count)
                 start = Int(end)
