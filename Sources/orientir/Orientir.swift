@@ -18,7 +18,7 @@ struct Orientir: ParsableCommand {
             InitCommand.self, GenerateCommand.self, IngestCommand.self, AppendCommand.self, ReadCommand.self,
             VerifyCommand.self, CheckpointCommand.self, StatsCommand.self, RetractCommand.self, ForgetCommand.self,
             CheckCommand.self, RebuildCommand.self, FootprintCommand.self, IndicatorsCommand.self,
-            BenchAppendCommand.self,
+            BenchAppendCommand.self, BenchSyncCommand.self,
         ]
     )
 

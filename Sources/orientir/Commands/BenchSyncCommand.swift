@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import Foundation
+
+/// The ceiling this machine puts on group commit, measured without the log: what any log that shares one
+/// write and one `fdatasync` among appender tasks could reach here, beside the one-write-one-sync rate of a
+/// single appender. Benchmarks put Orientir's own ratio beside this one.
+struct BenchSyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-sync",
+        abstract: "Measure the machine's ceiling for group commit: appends of bare bytes, one fdatasync each or one per group of tasks.")
+
+    @Option(help: "A file to append to (created, then removed).")
+    var file: String
+
+    @Option(help: "Bytes written per single append (what the log writes for one event).")
+    var singleBytes = 355
+
+    @Option(help: "Bytes written per group (what the log writes for one group of `--appenders` events).")
+    var groupBytes = 1700
+
+    @Option(help: "Appender tasks sharing each write and sync.")
+    var appenders = 32
+
+    @Option(help: "Single appends, and rounds of the group.")
+    var rounds = 1000
+
+    func run() throws {
+        let single = try Self.singleAppends(file, bytes: singleBytes, count: rounds)
+        let group = try Self.groupAppends(file, bytes: groupBytes, appenders: appenders, rounds: rounds)
+        unlink(file)
+        print(String(format: "single: %.0f appends/s (%d B + fdatasync each)", single, singleBytes))
+        print(String(format: "group: %.0f appends/s (%d tasks, %d B + fdatasync per round) = %.1f× single",
+                     group, appenders, groupBytes, group / single))
+    }
+
+    private static func open(_ path: String) throws -> Int32 {
+        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CommandFailure("\(path): cannot open: \(String(cString: strerror(errno)))") }
+        return fd
+    }
+
+    private static func appendAndSync(_ fd: Int32, _ bytes: [UInt8], at offset: Int, _ path: String) throws {
+        let written = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(offset)) }
+        guard written == bytes.count, fdatasync(fd) == 0 else {
+            throw CommandFailure("\(path): write or fdatasync failed at byte \(offset): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private static func seconds(since start: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// One thread: each append its own write and sync, as the log's `always` mode.
+    static func singleAppends(_ path: String, bytes: Int, count: Int) throws -> Double {
+        let fd = try open(path)
+        defer { close(fd) }
+        let data = [UInt8](repeating: 0x61, count: bytes)
+        let start = DispatchTime.now().uptimeNanoseconds
+        for i in 0..<count { try appendAndSync(fd, data, at: i * bytes, path) }
+        return Double(count) / seconds(since: start)
+    }
+
+    /// Tasks that suspend until a committer thread has written and synced for all of them: the committer waits
+    /// for every task to be back (yielding the CPU meanwhile), writes `bytes` and syncs once, then resumes them.
+    static func groupAppends(_ path: String, bytes: Int, appenders: Int, rounds: Int) throws -> Double {
+        final class Queue: @unchecked Sendable {
+            let lock = NSLock()
+            var waiting: [UnsafeContinuation<Void, Never>] = []
+            var failure: Error?
+        }
+        let fd = try open(path)
+        defer { close(fd) }
+        let queue = Queue()
+        let data = [UInt8](repeating: 0x61, count: bytes)
+        let committer = Thread {
+            for round in 0..<rounds {
+                while queue.lock.withLock({ queue.waiting.count }) < appenders { sched_yield() }
+                let group = queue.lock.withLock { () -> [UnsafeContinuation<Void, Never>] in
+                    defer { queue.waiting.removeAll(keepingCapacity: true) }
+                    return queue.waiting
+                }
+                do { try appendAndSync(fd, data, at: round * bytes, path) } catch { queue.lock.withLock { queue.failure = error } }
+                for waiter in group { waiter.resume() }
+            }
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        committer.start()
+        let finished = DispatchSemaphore(value: 0)
+        Task.detached {
+            await withTaskGroup(of: Void.self) { tasks in
+                for _ in 0..<appenders {
+                    tasks.addTask {
+                        for _ in 0..<rounds {
+                            await withUnsafeContinuation { (waiter: UnsafeContinuation<Void, Never>) in
+                                queue.lock.withLock { queue.waiting.append(waiter) }
+                            }
+                        }
+                    }
+                }
+            }
+            finished.signal()
+        }
+        finished.wait()
+        let elapsed = seconds(since: start)
+        if let failure = queue.lock.withLock({ queue.failure }) { throw failure }
+        return Double(appenders * rounds) / elapsed
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import XCTest
+
+final class BenchSyncCommandTests: XCTestCase {
+    /// `bench-sync` reports both rates of the machine's ceiling, for the sizes asked, and leaves no file behind.
+    func testTheCeilingIsMeasuredForBothWaysAndTheFileIsRemoved() throws {
+        let file = CLI.temporaryDirectory(self) + "-ceiling"
+        let run = try CLI.run(["bench-sync", "--file", file, "--single-bytes", "300", "--group-bytes", "900",
+                               "--appenders", "4", "--rounds", "20"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 2, run.stdout)
+        XCTAssertTrue(lines[0].hasPrefix("single: ") && lines[0].hasSuffix("appends/s (300 B + fdatasync each)"), lines[0])
+        XCTAssertTrue(lines[1].hasPrefix("group: ") && lines[1].contains("(4 tasks, 900 B + fdatasync per round)"), lines[1])
+        let rates = lines.map { Double($0.split(separator: " ")[1]) ?? 0 }
+        XCTAssertTrue(rates.allSatisfy { $0 > 0 }, run.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file))
+    }
+
+    /// A file that cannot be created is named in the error.
+    func testAFileThatCannotBeCreatedIsNamed() throws {
+        let file = CLI.temporaryDirectory(self) + "-missing/ceiling"
+        let run = try CLI.run(["bench-sync", "--file", file, "--rounds", "2"])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(run.stderr.contains(file) && run.stderr.contains("cannot open"), run.stderr)
+    }
+}
