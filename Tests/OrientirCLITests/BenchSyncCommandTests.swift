@@ -17,11 +17,25 @@ final class BenchSyncCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: file))
     }
 
-    /// A file that cannot be created is named in the error.
-    func testAFileThatCannotBeCreatedIsNamed() throws {
-        let file = CLI.temporaryDirectory(self) + "-missing/ceiling"
-        let run = try CLI.run(["bench-sync", "--file", file, "--rounds", "2"])
+    /// A file that cannot be created is named in the error; an existing file is refused and left as it was.
+    func testAFileThatCannotBeCreatedIsNamedAndAnExistingOneIsLeftAlone() throws {
+        let missing = CLI.temporaryDirectory(self) + "-missing/ceiling"
+        let refused = try CLI.run(["bench-sync", "--file", missing, "--rounds", "2"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains(missing) && refused.stderr.contains("cannot create"), refused.stderr)
+
+        let existing = CLI.temporaryDirectory(self) + "-existing"
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: existing))
+        let kept = try CLI.run(["bench-sync", "--file", existing, "--rounds", "2"])
+        XCTAssertEqual(kept.status, 1)
+        XCTAssertTrue(kept.stderr.contains(existing) && kept.stderr.contains("File exists"), kept.stderr)
+        XCTAssertEqual(try String(contentsOfFile: existing, encoding: .utf8), "keep me")
+    }
+
+    /// Counts and sizes below one are usage errors.
+    func testCountsBelowOneAreRefused() throws {
+        let run = try CLI.run(["bench-sync", "--file", CLI.temporaryDirectory(self), "--appenders", "0"])
         XCTAssertNotEqual(run.status, 0)
-        XCTAssertTrue(run.stderr.contains(file) && run.stderr.contains("cannot open"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("--appenders must be at least 1, not 0"), run.stderr)
     }
 }

@@ -12,7 +12,7 @@ struct BenchSyncCommand: ParsableCommand {
         commandName: "bench-sync",
         abstract: "Measure the machine's ceiling for group commit: appends of bare bytes, one fdatasync each or one per group of tasks.")
 
-    @Option(help: "A file to append to (created, then removed).")
+    @Option(help: "A file to append to: created (it must not exist), then removed.")
     var file: String
 
     @Option(help: "Bytes written per single append (what the log writes for one event).")
@@ -27,19 +27,26 @@ struct BenchSyncCommand: ParsableCommand {
     @Option(help: "Single appends, and rounds of the group.")
     var rounds = 1000
 
+    func validate() throws {
+        for (name, value) in [("--single-bytes", singleBytes), ("--group-bytes", groupBytes),
+                              ("--appenders", appenders), ("--rounds", rounds)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1, not \(value)")
+        }
+    }
+
     func run() throws {
-        let single = try Self.singleAppends(file, bytes: singleBytes, count: rounds)
-        let group = try Self.groupAppends(file, bytes: groupBytes, appenders: appenders, rounds: rounds)
-        unlink(file)
+        let fd = Glibc.open(file, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CommandFailure("\(file): cannot create: \(String(cString: strerror(errno)))") }
+        defer {
+            close(fd)
+            unlink(file)
+        }
+        let single = try Self.singleAppends(fd, file, bytes: singleBytes, count: rounds)
+        guard ftruncate(fd, 0) == 0 else { throw CommandFailure("\(file): cannot truncate: \(String(cString: strerror(errno)))") }
+        let group = try Self.groupAppends(fd, file, bytes: groupBytes, appenders: appenders, rounds: rounds)
         print(String(format: "single: %.0f appends/s (%d B + fdatasync each)", single, singleBytes))
         print(String(format: "group: %.0f appends/s (%d tasks, %d B + fdatasync per round) = %.1f× single",
                      group, appenders, groupBytes, group / single))
-    }
-
-    private static func open(_ path: String) throws -> Int32 {
-        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CommandFailure("\(path): cannot open: \(String(cString: strerror(errno)))") }
-        return fd
     }
 
     private static func appendAndSync(_ fd: Int32, _ bytes: [UInt8], at offset: Int, _ path: String) throws {
@@ -54,9 +61,7 @@ struct BenchSyncCommand: ParsableCommand {
     }
 
     /// One thread: each append its own write and sync, as the log's `always` mode.
-    static func singleAppends(_ path: String, bytes: Int, count: Int) throws -> Double {
-        let fd = try open(path)
-        defer { close(fd) }
+    static func singleAppends(_ fd: Int32, _ path: String, bytes: Int, count: Int) throws -> Double {
         let data = [UInt8](repeating: 0x61, count: bytes)
         let start = DispatchTime.now().uptimeNanoseconds
         for i in 0..<count { try appendAndSync(fd, data, at: i * bytes, path) }
@@ -65,14 +70,12 @@ struct BenchSyncCommand: ParsableCommand {
 
     /// Tasks that suspend until a committer thread has written and synced for all of them: the committer waits
     /// for every task to be back (yielding the CPU meanwhile), writes `bytes` and syncs once, then resumes them.
-    static func groupAppends(_ path: String, bytes: Int, appenders: Int, rounds: Int) throws -> Double {
+    static func groupAppends(_ fd: Int32, _ path: String, bytes: Int, appenders: Int, rounds: Int) throws -> Double {
         final class Queue: @unchecked Sendable {
             let lock = NSLock()
             var waiting: [UnsafeContinuation<Void, Never>] = []
             var failure: Error?
         }
-        let fd = try open(path)
-        defer { close(fd) }
         let queue = Queue()
         let data = [UInt8](repeating: 0x61, count: bytes)
         let committer = Thread {
