@@ -57,23 +57,9 @@ struct BenchAppendCommand: ParsableCommand {
         nonisolated(unsafe) var failure: Error?
         let started = DispatchTime.now().uptimeNanoseconds
         if tasks {
-            let finished = DispatchSemaphore(value: 0)
-            Task {
-                do {
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        for a in 0..<appenders {
-                            group.addTask {
-                                for j in 0..<appendsEach { _ = try await log.append(prebuilt?[a][j] ?? make(plan(a, j))) }
-                            }
-                        }
-                        try await group.waitForAll()
-                    }
-                } catch {
-                    lock.withLock { failure = error }
-                }
-                finished.signal()
+            try runConcurrentTasks(appenders) { a in
+                for j in 0..<appendsEach { _ = try await log.append(prebuilt?[a][j] ?? make(plan(a, j))) }
             }
-            finished.wait()
         } else {
             let done = DispatchGroup()
             for a in 0..<appenders {

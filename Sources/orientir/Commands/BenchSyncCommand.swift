@@ -91,22 +91,13 @@ struct BenchSyncCommand: ParsableCommand {
         }
         let start = DispatchTime.now().uptimeNanoseconds
         committer.start()
-        let finished = DispatchSemaphore(value: 0)
-        Task.detached {
-            await withTaskGroup(of: Void.self) { tasks in
-                for _ in 0..<appenders {
-                    tasks.addTask {
-                        for _ in 0..<rounds {
-                            await withUnsafeContinuation { (waiter: UnsafeContinuation<Void, Never>) in
-                                queue.lock.withLock { queue.waiting.append(waiter) }
-                            }
-                        }
-                    }
+        try runConcurrentTasks(appenders) { _ in
+            for _ in 0..<rounds {
+                await withUnsafeContinuation { (waiter: UnsafeContinuation<Void, Never>) in
+                    queue.lock.withLock { queue.waiting.append(waiter) }
                 }
             }
-            finished.signal()
         }
-        finished.wait()
         let elapsed = seconds(since: start)
         if let failure = queue.lock.withLock({ queue.failure }) { throw failure }
         return Double(appenders * rounds) / elapsed
