@@ -380,28 +380,26 @@ public final class FileLog: EventStore, @unchecked Sendable {
             self.continuation = continuation
         }
 
-        var isTask: Bool { continuation != nil }
-
-        /// Blocks a thread appender until it is served or asked to lead.
+        /// Blocks a thread appender until it is served.
         func wait() { semaphore!.wait() }
 
-        /// Wakes the appender: with its result, or (a thread appender without one) to lead.
+        /// Wakes the appender with its result.
         func wake() {
             if let continuation { continuation.resume(returning: result!) } else { semaphore!.signal() }
         }
     }
 
-    /// A thread of the log's own that leads group commits for appenders that are tasks: a suspended task cannot
-    /// lead, and a cooperative thread must not block on a sync.
+    /// A thread of the log's own that leads group commits: for appenders that are tasks (a suspended task cannot
+    /// lead, and a cooperative thread must not block on a sync), and for appender threads once the one that led
+    /// has its own append done (it goes back to its caller instead of committing for the others).
     private final class Committer: @unchecked Sendable {
         let wakeUp = DispatchSemaphore(value: 0)
         var stopping = false  // under queueLock
+        /// Appenders seen lately by the thread that handed the role over (under queueLock).
+        var active = 0
     }
 
     private var committer: Committer?  // under queueLock
-
-    /// Rounds a leader commits for others after its own append is done, before it hands the role on.
-    private static let leaderRounds = 8
 
     /// Appends `drafts` atomically per the store's durability; concurrent callers share writes in `batch` mode.
     ///
@@ -410,8 +408,9 @@ public final class FileLog: EventStore, @unchecked Sendable {
     /// and then none of the drafts is stored.
     ///
     /// Group commit: the first caller to find no leader becomes one and commits everything queued as one
-    /// write and one sync, wakes exactly the callers it served, and goes on while appends keep arriving (for a
-    /// few rounds after its own, then it hands the role to the oldest waiter). Nobody waits on a shared condition.
+    /// write and one sync, and wakes exactly the callers it served. Once its own append is done it returns; if
+    /// others are about, the log's committer thread leads on while appends keep arriving. A lone appender thus
+    /// writes and syncs on its own thread, and many share each sync. Nobody waits on a shared condition.
     public func append(_ drafts: [RecordDraft]) throws(LogError) -> [AppendOutcome] {
         guard options.writable else { throw LogError(.invalidArgument, "the store was opened for reading", path: directory) }
         if drafts.isEmpty { return [] }
@@ -422,12 +421,11 @@ public final class FileLog: EventStore, @unchecked Sendable {
             queueLock.unlock()
             if complete { arrivals.signal() }
             me.wait()
-            if let result = me.result { return try result.get() }
         } else {
             leaderActive = true
             queueLock.unlock()
+            lead(me)
         }
-        lead(me)
         return try me.result!.get()
     }
 
@@ -460,9 +458,9 @@ public final class FileLog: EventStore, @unchecked Sendable {
             while true {
                 made.wakeUp.wait()
                 guard let log = self else { return }
-                let stop = log.queueLock.withLock { made.stopping }
+                let (stop, active) = log.queueLock.withLock { (made.stopping, made.active) }
                 if stop { return }
-                log.lead(nil)
+                log.lead(nil, active: active)
             }
         }
         return made
@@ -515,14 +513,14 @@ public final class FileLog: EventStore, @unchecked Sendable {
     private static let yieldMicroseconds: Int64 = 120
 
     /// Commits rounds of queued appends until the queue stays empty or the role passes on. `me` is the leading
-    /// thread appender's own append, or nil on the committer thread, which never passes the role on.
+    /// thread appender's own append, or nil on the committer thread, which never passes the role on; `seen` is how
+    /// many appenders the thread that handed the role over saw about.
     ///
     /// After a round the leader waits (the commit delay) for the appenders it just served to come back before it
     /// lets the role go: otherwise the first of them would start a group of one.
-    private func lead(_ me: PendingAppend?) {
-        var roundsAfterMine = 0
+    private func lead(_ me: PendingAppend?, active seen: Int = 0) {
         // Appenders seen lately: the last group, and those that queued while it was being written.
-        var active = 0
+        var active = seen
         while true {
             if options.durability == .batch { gatherArrivals(expecting: active) }
             queueLock.lock()
@@ -540,14 +538,14 @@ public final class FileLog: EventStore, @unchecked Sendable {
             for (pending, result) in zip(group, results) { pending.result = result }
             queue.removeFirst(group.count)
             active = group.count + queue.count
-            if let me, me.result != nil { roundsAfterMine += 1 }
-            let next = !queue.isEmpty && roundsAfterMine > Self.leaderRounds ? queue[0] : nil
-            // A task cannot take the role: the committer thread does.
-            let nextCommitter = next?.isTask == true ? startedCommitter() : nil
+            // A thread whose own append is done goes back to its caller: while others are about, the committer
+            // thread leads on (the thread's caller may be one of them, with its next append).
+            let successor = me?.result != nil && active > 1 ? startedCommitter() : nil
+            successor?.active = active
             queueLock.unlock()
             for pending in group where pending !== me { pending.wake() }
-            if let next {
-                if let nextCommitter { nextCommitter.wakeUp.signal() } else { next.wake() }  // woken without a result: it leads now
+            if let successor {
+                successor.wakeUp.signal()
                 return
             }
         }

@@ -17,6 +17,19 @@ final class BenchSyncCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: file))
     }
 
+    /// With `--threads`, the group's appenders are threads; the report says so, and the file is gone afterwards.
+    func testTheCeilingForThreadAppenders() throws {
+        let file = CLI.temporaryDirectory(self) + "-ceiling-threads"
+        let run = try CLI.run(["bench-sync", "--file", file, "--group-bytes", "700", "--appenders", "6",
+                               "--rounds", "15", "--threads"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 2, run.stdout)
+        XCTAssertTrue(lines[1].hasPrefix("group: ") && lines[1].contains("(6 threads, 700 B + fdatasync per round)"), lines[1])
+        XCTAssertGreaterThan(Double(lines[1].split(separator: " ")[1]) ?? 0, 0, lines[1])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file))
+    }
+
     /// A file that cannot be created is named in the error; an existing file is refused and left as it was.
     func testAFileThatCannotBeCreatedIsNamedAndAnExistingOneIsLeftAlone() throws {
         let missing = CLI.temporaryDirectory(self) + "-missing/ceiling"

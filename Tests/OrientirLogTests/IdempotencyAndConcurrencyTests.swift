@@ -145,6 +145,50 @@ final class IdempotencyAndConcurrencyTests: XCTestCase {
         XCTAssertLessThan(report.batches, appenders * each, "group commit shared some writes")
     }
 
+    /// Thread appenders hand the leader's role to the log's committer thread once their own append is done, and
+    /// the role comes back when they are gone: a burst of threads, a lone thread (which leads again), another
+    /// burst, and many threads in `always` mode (one append per write and sync, whoever leads) all complete, with
+    /// every event stored once, in a gap-free order.
+    func testThreadAppendersHandTheRoleOverAndTakeItBackWhenAlone() throws {
+        func burst(_ log: FileLog, threads: Int, each: Int, from first: Int) -> [Error] {
+            let failures = NSLock()
+            nonisolated(unsafe) var errors: [Error] = []
+            let done = DispatchGroup()
+            for t in 0..<threads {
+                done.enter()
+                Thread {
+                    for i in 0..<each {
+                        do { _ = try log.append([draft(first + t * each + i, streams: 9)]) } catch {
+                            failures.lock(); errors.append(error); failures.unlock()
+                        }
+                    }
+                    done.leave()
+                }.start()
+            }
+            done.wait()
+            return errors
+        }
+        let dir = try makeStoreDirectory(self)
+        let log = try FileLog(directory: dir, options: .init(durability: .batch))
+        XCTAssertTrue(burst(log, threads: 16, each: 25, from: 0).isEmpty)
+        for i in 0..<5 {
+            XCTAssertEqual(try log.append([draft(400 + i, streams: 9)]).first?.position, UInt64(400 + i))
+        }
+        XCTAssertTrue(burst(log, threads: 16, each: 25, from: 405).isEmpty)
+        let records = try readAll(log)
+        XCTAssertEqual(records.map(\.position), (0..<UInt64(805)).map { $0 })
+        XCTAssertEqual(Set(records.map(\.id)).count, 805)
+        XCTAssertLessThan(try log.verify().batches, 805, "group commit shared some writes")
+        try log.close()
+
+        let alwaysDir = try makeStoreDirectory(self)
+        let always = try FileLog(directory: alwaysDir, options: .init(durability: .always))
+        XCTAssertTrue(burst(always, threads: 8, each: 10, from: 0).isEmpty)
+        XCTAssertEqual(try readAll(always).map(\.position), (0..<UInt64(80)).map { $0 })
+        XCTAssertEqual(try always.verify().batches, 80, "in mode always, each append has a write and a sync of its own")
+        try always.close()
+    }
+
     /// Tasks (a server's request handlers) and threads appending at once share the same group commits: nothing
     /// lost or duplicated, positions gap-free, each stream's versions in order, and a refused append (a stale
     /// expected version) from a task is refused alone.

@@ -27,6 +27,9 @@ struct BenchSyncCommand: ParsableCommand {
     @Option(help: "Single appends, and rounds of the group.")
     var rounds = 1000
 
+    @Flag(help: "The group's appenders are threads, each blocked on a semaphore of its own (as in the log's blocking append), not tasks.")
+    var threads = false
+
     func validate() throws {
         for (name, value) in [("--single-bytes", singleBytes), ("--group-bytes", groupBytes),
                               ("--appenders", appenders), ("--rounds", rounds)] where value < 1 {
@@ -43,10 +46,12 @@ struct BenchSyncCommand: ParsableCommand {
         }
         let single = try Self.singleAppends(fd, file, bytes: singleBytes, count: rounds)
         guard ftruncate(fd, 0) == 0 else { throw CommandFailure("\(file): cannot truncate: \(String(cString: strerror(errno)))") }
-        let group = try Self.groupAppends(fd, file, bytes: groupBytes, appenders: appenders, rounds: rounds)
+        let group = threads
+            ? try Self.groupAppendsOfThreads(fd, file, bytes: groupBytes, appenders: appenders, rounds: rounds)
+            : try Self.groupAppends(fd, file, bytes: groupBytes, appenders: appenders, rounds: rounds)
         print(String(format: "single: %.0f appends/s (%d B + fdatasync each)", single, singleBytes))
-        print(String(format: "group: %.0f appends/s (%d tasks, %d B + fdatasync per round) = %.1f× single",
-                     group, appenders, groupBytes, group / single))
+        print(String(format: "group: %.0f appends/s (%d %@, %d B + fdatasync per round) = %.1f× single",
+                     group, appenders, threads ? "threads" : "tasks", groupBytes, group / single))
     }
 
     private static func appendAndSync(_ fd: Int32, _ bytes: [UInt8], at offset: Int, _ path: String) throws {
@@ -98,6 +103,45 @@ struct BenchSyncCommand: ParsableCommand {
                 }
             }
         }
+        let elapsed = seconds(since: start)
+        if let failure = queue.lock.withLock({ queue.failure }) { throw failure }
+        return Double(appenders * rounds) / elapsed
+    }
+
+    /// As `groupAppends`, with threads for appenders: each queues its own semaphore and blocks on it until the
+    /// committer thread has written and synced for the whole group and signalled every one of them.
+    static func groupAppendsOfThreads(_ fd: Int32, _ path: String, bytes: Int, appenders: Int, rounds: Int) throws -> Double {
+        final class Queue: @unchecked Sendable {
+            let lock = NSLock()
+            var waiting: [DispatchSemaphore] = []
+            var failure: Error?
+        }
+        let queue = Queue()
+        let data = [UInt8](repeating: 0x61, count: bytes)
+        let done = DispatchGroup()
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<appenders {
+            done.enter()
+            let appender = Thread {
+                let mine = DispatchSemaphore(value: 0)
+                for _ in 0..<rounds {
+                    queue.lock.withLock { queue.waiting.append(mine) }
+                    mine.wait()
+                }
+                done.leave()
+            }
+            appender.start()
+        }
+        for round in 0..<rounds {
+            while queue.lock.withLock({ queue.waiting.count }) < appenders { sched_yield() }
+            let group = queue.lock.withLock { () -> [DispatchSemaphore] in
+                defer { queue.waiting.removeAll(keepingCapacity: true) }
+                return queue.waiting
+            }
+            do { try appendAndSync(fd, data, at: round * bytes, path) } catch { queue.lock.withLock { queue.failure = error } }
+            for waiter in group { waiter.signal() }
+        }
+        done.wait()
         let elapsed = seconds(since: start)
         if let failure = queue.lock.withLock({ queue.failure }) { throw failure }
         return Double(appenders * rounds) / elapsed
