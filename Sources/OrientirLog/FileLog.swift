@@ -360,7 +360,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
 
     // MARK: appending
 
-    /// One caller's append while it waits: it is woken once, with its result or with the leader's role.
+    /// One caller's append while it waits: it is woken once, with its result.
     private final class PendingAppend: @unchecked Sendable {
         let drafts: [RecordDraft]
         var result: Result<[AppendOutcome], LogError>?
@@ -458,7 +458,11 @@ public final class FileLog: EventStore, @unchecked Sendable {
             while true {
                 made.wakeUp.wait()
                 guard let log = self else { return }
-                let (stop, active) = log.queueLock.withLock { (made.stopping, made.active) }
+                // The hint is for this wake-up only: a task that wakes the committer later starts it afresh.
+                let (stop, active) = log.queueLock.withLock {
+                    defer { made.active = 0 }
+                    return (made.stopping, made.active)
+                }
                 if stop { return }
                 log.lead(nil, active: active)
             }
@@ -516,8 +520,10 @@ public final class FileLog: EventStore, @unchecked Sendable {
     /// thread appender's own append, or nil on the committer thread, which never passes the role on; `seen` is how
     /// many appenders the thread that handed the role over saw about.
     ///
-    /// After a round the leader waits (the commit delay) for the appenders it just served to come back before it
-    /// lets the role go: otherwise the first of them would start a group of one.
+    /// A thread leads until its own append is done, then returns: alone, giving the role up; with others about,
+    /// handing it to the committer thread. After a round the committer waits (the commit delay) for the appenders
+    /// it just served to come back before it lets the role go: otherwise the first of them would start a group of
+    /// one.
     private func lead(_ me: PendingAppend?, active seen: Int = 0) {
         // Appenders seen lately: the last group, and those that queued while it was being written.
         var active = seen
@@ -539,15 +545,16 @@ public final class FileLog: EventStore, @unchecked Sendable {
             queue.removeFirst(group.count)
             active = group.count + queue.count
             // A thread whose own append is done goes back to its caller: while others are about, the committer
-            // thread leads on (the thread's caller may be one of them, with its next append).
-            let successor = me?.result != nil && active > 1 ? startedCommitter() : nil
+            // thread leads on (the thread's caller may be one of them, with its next append); alone (nothing is
+            // queued, as `active` counts the queue), it gives the role up.
+            let mineDone = me?.result != nil
+            let successor = mineDone && active > 1 ? startedCommitter() : nil
             successor?.active = active
+            if mineDone && successor == nil { leaderActive = false }
             queueLock.unlock()
             for pending in group where pending !== me { pending.wake() }
-            if let successor {
-                successor.wakeUp.signal()
-                return
-            }
+            if let successor { successor.wakeUp.signal() }
+            if mineDone { return }
         }
     }
 
