@@ -73,50 +73,58 @@ struct BenchSyncCommand: ParsableCommand {
         return Double(count) / seconds(since: start)
     }
 
+    /// Appenders waiting for their group's write and sync (continuations or semaphores), and the committer's loop.
+    private final class Waiters<Waiter>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var waiting: [Waiter] = []
+        private var failure: Error?
+
+        func add(_ waiter: Waiter) { lock.withLock { waiting.append(waiter) } }
+
+        /// `rounds` rounds: waits until all `appenders` are queued (yielding the CPU meanwhile), writes `data` at
+        /// the end of the file and syncs once, then wakes each of them.
+        func commit(rounds: Int, appenders: Int, _ fd: Int32, _ data: [UInt8], _ path: String, wake: (Waiter) -> Void) {
+            for round in 0..<rounds {
+                while lock.withLock({ waiting.count }) < appenders { sched_yield() }
+                let group = lock.withLock { () -> [Waiter] in
+                    defer { waiting.removeAll(keepingCapacity: true) }
+                    return waiting
+                }
+                do { try appendAndSync(fd, data, at: round * data.count, path) } catch { lock.withLock { failure = error } }
+                for waiter in group { wake(waiter) }
+            }
+        }
+
+        /// Throws the first failure of a round's write or sync, if any.
+        func check() throws {
+            if let failure = lock.withLock({ failure }) { throw failure }
+        }
+    }
+
     /// Tasks that suspend until a committer thread has written and synced for all of them: the committer waits
     /// for every task to be back (yielding the CPU meanwhile), writes `bytes` and syncs once, then resumes them.
     static func groupAppends(_ fd: Int32, _ path: String, bytes: Int, appenders: Int, rounds: Int) throws -> Double {
-        final class Queue: @unchecked Sendable {
-            let lock = NSLock()
-            var waiting: [UnsafeContinuation<Void, Never>] = []
-            var failure: Error?
-        }
-        let queue = Queue()
+        let waiters = Waiters<UnsafeContinuation<Void, Never>>()
         let data = [UInt8](repeating: 0x61, count: bytes)
         let committer = Thread {
-            for round in 0..<rounds {
-                while queue.lock.withLock({ queue.waiting.count }) < appenders { sched_yield() }
-                let group = queue.lock.withLock { () -> [UnsafeContinuation<Void, Never>] in
-                    defer { queue.waiting.removeAll(keepingCapacity: true) }
-                    return queue.waiting
-                }
-                do { try appendAndSync(fd, data, at: round * bytes, path) } catch { queue.lock.withLock { queue.failure = error } }
-                for waiter in group { waiter.resume() }
-            }
+            waiters.commit(rounds: rounds, appenders: appenders, fd, data, path) { $0.resume() }
         }
         let start = DispatchTime.now().uptimeNanoseconds
         committer.start()
         try runConcurrentTasks(appenders) { _ in
             for _ in 0..<rounds {
-                await withUnsafeContinuation { (waiter: UnsafeContinuation<Void, Never>) in
-                    queue.lock.withLock { queue.waiting.append(waiter) }
-                }
+                await withUnsafeContinuation { (waiter: UnsafeContinuation<Void, Never>) in waiters.add(waiter) }
             }
         }
         let elapsed = seconds(since: start)
-        if let failure = queue.lock.withLock({ queue.failure }) { throw failure }
+        try waiters.check()
         return Double(appenders * rounds) / elapsed
     }
 
     /// As `groupAppends`, with threads for appenders: each queues its own semaphore and blocks on it until the
-    /// committer thread has written and synced for the whole group and signalled every one of them.
+    /// committer (the calling thread) has written and synced for the whole group and signalled every one of them.
     static func groupAppendsOfThreads(_ fd: Int32, _ path: String, bytes: Int, appenders: Int, rounds: Int) throws -> Double {
-        final class Queue: @unchecked Sendable {
-            let lock = NSLock()
-            var waiting: [DispatchSemaphore] = []
-            var failure: Error?
-        }
-        let queue = Queue()
+        let waiters = Waiters<DispatchSemaphore>()
         let data = [UInt8](repeating: 0x61, count: bytes)
         let done = DispatchGroup()
         let start = DispatchTime.now().uptimeNanoseconds
@@ -125,25 +133,17 @@ struct BenchSyncCommand: ParsableCommand {
             let appender = Thread {
                 let mine = DispatchSemaphore(value: 0)
                 for _ in 0..<rounds {
-                    queue.lock.withLock { queue.waiting.append(mine) }
+                    waiters.add(mine)
                     mine.wait()
                 }
                 done.leave()
             }
             appender.start()
         }
-        for round in 0..<rounds {
-            while queue.lock.withLock({ queue.waiting.count }) < appenders { sched_yield() }
-            let group = queue.lock.withLock { () -> [DispatchSemaphore] in
-                defer { queue.waiting.removeAll(keepingCapacity: true) }
-                return queue.waiting
-            }
-            do { try appendAndSync(fd, data, at: round * bytes, path) } catch { queue.lock.withLock { queue.failure = error } }
-            for waiter in group { waiter.signal() }
-        }
+        waiters.commit(rounds: rounds, appenders: appenders, fd, data, path) { $0.signal() }
         done.wait()
         let elapsed = seconds(since: start)
-        if let failure = queue.lock.withLock({ queue.failure }) { throw failure }
+        try waiters.check()
         return Double(appenders * rounds) / elapsed
     }
 }
