@@ -39,10 +39,13 @@ public final class FileLog: EventStore, @unchecked Sendable {
         public var compressionLevel: Int
         /// Microseconds since the epoch; tests replace it.
         public var clock: @Sendable () -> Int64
+        /// Whether each synced round of appends is timed step by step (see ``FileLog/roundTimings``).
+        public var timesRounds: Bool
 
         public init(
             durability: Durability = .batch, writable: Bool = true, segmentBytes: Int = 128 << 20,
-            maxBatchRecords: Int = 1000, compress: Bool = true, compressionLevel: Int = 0, clock: @escaping @Sendable () -> Int64 = FileLog.now
+            maxBatchRecords: Int = 1000, compress: Bool = true, compressionLevel: Int = 0, clock: @escaping @Sendable () -> Int64 = FileLog.now,
+            timesRounds: Bool = false
         ) {
             self.durability = durability
             self.writable = writable
@@ -51,6 +54,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
             self.compress = compress
             self.compressionLevel = compressionLevel
             self.clock = clock
+            self.timesRounds = timesRounds
         }
 
         public static let reading = Options(writable: false)
@@ -66,6 +70,30 @@ public final class FileLog: EventStore, @unchecked Sendable {
         public var rolledBackBytes: Int = 0
         /// Index files that were missing or damaged and were rebuilt.
         public var rebuiltIndexes: Int = 0
+    }
+
+    /// How long each step of one round of appends took, in nanoseconds: a round is what one leader commits with
+    /// one write and one sync. Recorded when the store is opened with `timesRounds`.
+    public struct RoundTiming: Sendable, Equatable {
+        /// Appends the round served.
+        public var appends: Int
+        /// Waiting for the appenders of the last round to queue again (the commit delay; none in mode `always`).
+        public var gather: Int64
+        /// Taking the group and judging it: ids, streams, expected versions.
+        public var judge: Int64
+        /// Laying the records out and sealing the batch: LZ4, CRC-32C, SHA-256.
+        public var layout: Int64
+        /// The write.
+        public var write: Int64
+        /// The sync.
+        public var sync: Int64
+        /// Making the batch visible and handing each appender its result.
+        public var bookkeeping: Int64
+        /// Waking the appenders.
+        public var wake: Int64
+
+        /// The whole round.
+        public var total: Int64 { gather + judge + layout + write + sync + bookkeeping + wake }
     }
 
     public static let storeFileName = "STORE"
@@ -118,6 +146,41 @@ public final class FileLog: EventStore, @unchecked Sendable {
     /// How many queued appends the leader waits for (0: it does not wait); the last of them signals `arrivals`.
     private var arrivalsAwaited = 0
     private let arrivals = DispatchSemaphore(value: 0)
+    /// The rounds timed so far (under queueLock).
+    private var timedRounds: [RoundTiming] = []
+
+    /// Each synced round of appends so far, timed step by step, oldest first: empty unless the store was opened
+    /// with `timesRounds`. What `orientir bench-append --round-timings` summarises.
+    public var roundTimings: [RoundTiming] { queueLock.withLock { timedRounds } }
+
+    /// When the steps of one round ended (with `timesRounds` only; otherwise it notes nothing). Each round has
+    /// its own, held by its leader.
+    private struct RoundMarks {
+        /// The ends of a round's steps, in order (`start` is when the round began).
+        enum Step: Int, CaseIterable {
+            case start, gathered, judged, laidOut, written, synced, settled, woken
+        }
+
+        private var at: [UInt64]
+
+        init(timed: Bool) { at = timed ? [UInt64](repeating: 0, count: Step.allCases.count) : [] }
+
+        /// Notes that `step` has ended now.
+        @inline(__always) mutating func mark(_ step: Step) {
+            if !at.isEmpty { at[step.rawValue] = DispatchTime.now().uptimeNanoseconds }
+        }
+
+        /// The round's timing, if every step was noted (a round without a synced write has none).
+        func timing(appends: Int) -> RoundTiming? {
+            guard !at.isEmpty, at.allSatisfy({ $0 > 0 }), zip(at, at.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+                return nil
+            }
+            func span(_ step: Step) -> Int64 { Int64(at[step.rawValue] - at[step.rawValue - 1]) }
+            return RoundTiming(
+                appends: appends, gather: span(.gathered), judge: span(.judged), layout: span(.laidOut),
+                write: span(.written), sync: span(.synced), bookkeeping: span(.settled), wake: span(.woken))
+        }
+    }
 
     /// The current time in microseconds since the epoch.
     public static let now: @Sendable () -> Int64 = {
@@ -528,7 +591,10 @@ public final class FileLog: EventStore, @unchecked Sendable {
         // Appenders seen lately: the last group, and those that queued while it was being written.
         var active = seen
         while true {
+            var marks = RoundMarks(timed: options.timesRounds)
+            marks.mark(.start)
             if options.durability == .batch { gatherArrivals(expecting: active) }
+            marks.mark(.gathered)
             queueLock.lock()
             if queue.isEmpty {
                 leaderActive = false
@@ -538,7 +604,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
             let group = options.durability == .always ? [queue[0]] : Array(queue)
             queueLock.unlock()
 
-            let results = state.withLock { commit(group.map(\.drafts), sync: options.durability != .none) }
+            let results = state.withLock { commit(group.map(\.drafts), sync: options.durability != .none, marks: &marks) }
 
             queueLock.lock()
             for (pending, result) in zip(group, results) { pending.result = result }
@@ -552,22 +618,28 @@ public final class FileLog: EventStore, @unchecked Sendable {
             successor?.active = active
             if mineDone && successor == nil { leaderActive = false }
             queueLock.unlock()
+            marks.mark(.settled)
             for pending in group where pending !== me { pending.wake() }
+            marks.mark(.woken)
+            if let timing = marks.timing(appends: group.count) { queueLock.withLock { timedRounds.append(timing) } }
             if let successor { successor.wakeUp.signal() }
             if mineDone { return }
         }
     }
 
     /// Writes several appends as one group: each is judged alone, the accepted ones share a write and a sync.
-    private func commit(_ requests: [[RecordDraft]], sync: Bool) -> [Result<[AppendOutcome], LogError>] {
+    private func commit(
+        _ requests: [[RecordDraft]], sync: Bool, marks: inout RoundMarks
+    ) -> [Result<[AppendOutcome], LogError>] {
         guard !closed else { return requests.map { _ in .failure(LogError(.invalidArgument, "the store is closed")) } }
         var (results, undo) = tables.judge(requests, endPosition: endPosition) { position, body throws(LogError) in
             try settle()
             try lookupCache.withRecord(at: position, in: segments, body)
         }
         if tables.accepted.isEmpty { return results }
+        marks.mark(.judged)
         do {
-            try write(requests, accepted: tables.accepted, versions: tables.acceptedVersions, sync: sync)
+            try write(requests, accepted: tables.accepted, versions: tables.acceptedVersions, sync: sync, marks: &marks)
         } catch {
             undo.revert(&tables, requests)
             results = requests.map { _ in .failure(error) }
@@ -609,9 +681,11 @@ public final class FileLog: EventStore, @unchecked Sendable {
     /// Encodes, writes and (if asked) syncs the accepted records of `requests`, then makes them visible.
     ///
     /// Without a sync the batches go to the sealer, and the call returns once they are laid out; a failure to
-    /// write them shows at the next append, read or `close()`.
+    /// write them shows at the next append, read or `close()`. `marks` notes when the layout, the write and the
+    /// sync ended.
     private func write(
-        _ requests: [[RecordDraft]], accepted: [(Int32, Int32)], versions: [UInt64], sync: Bool
+        _ requests: [[RecordDraft]], accepted: [(Int32, Int32)], versions: [UInt64], sync: Bool,
+        marks: inout RoundMarks
     ) throws(LogError) {
         if !sync { return try handOver(requests, accepted: accepted, versions: versions) }
         try settle()
@@ -635,8 +709,11 @@ public final class FileLog: EventStore, @unchecked Sendable {
             start = stop
         }
         do throws(LogError) {
+            marks.mark(.laidOut)
             try FileIO.writeAll(active.fd, output, at: active.size, active.path)
+            marks.mark(.written)
             try FileIO.sync(active.fd, active.path)
+            marks.mark(.synced)
         } catch {
             try? FileIO.truncate(active.fd, to: active.size, active.path)
             throw error
@@ -787,7 +864,8 @@ public final class FileLog: EventStore, @unchecked Sendable {
     /// Appends on behalf of a running bulk import (the state lock is held by `withBulkImport`).
     fileprivate func bulkAppend(_ drafts: [RecordDraft]) throws(LogError) -> [AppendOutcome] {
         guard bulkActive else { throw LogError(.invalidArgument, "the bulk import has ended") }
-        return try commit([drafts], sync: false)[0].get()
+        var untimed = RoundMarks(timed: false)
+        return try commit([drafts], sync: false, marks: &untimed)[0].get()
     }
 
     fileprivate func bulkPosition(ofID id: [UInt8]) -> UInt64? { storedPosition(ofID: id) }

@@ -189,6 +189,43 @@ final class IdempotencyAndConcurrencyTests: XCTestCase {
         try always.close()
     }
 
+    /// With `timesRounds`, every synced round is timed: the rounds add up to every append written (a duplicate
+    /// or a refused append forms no round of its own), each step is measured, and the sync takes time. Without
+    /// it, nothing is timed.
+    func testSyncedRoundsAreTimedStepByStepWhenAsked() async throws {
+        let dir = try makeStoreDirectory(self)
+        let log = try FileLog(directory: dir, options: .init(durability: .batch, timesRounds: true))
+        let tasks = 24, each = 10
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for a in 0..<tasks {
+                group.addTask { for i in 0..<each { _ = try await log.append([draft(a * each + i, streams: 3)]) } }
+            }
+            try await group.waitForAll()
+        }
+        let repeated = try await log.append([draft(0, streams: 3)])
+        XCTAssertEqual(repeated, [.duplicate(position: 0)])
+        let rounds = log.roundTimings
+        XCTAssertEqual(rounds.reduce(0) { $0 + $1.appends }, tasks * each)
+        XCTAssertEqual(rounds.count, try log.verify().batches, "one round per batch written")
+        XCTAssertTrue(rounds.contains { $0.appends > 1 }, "group commit shared some rounds")
+        for round in rounds {
+            XCTAssertTrue([round.gather, round.judge, round.layout, round.write, round.bookkeeping, round.wake].allSatisfy { $0 >= 0 })
+            XCTAssertGreaterThan(round.sync, 0)
+            XCTAssertEqual(round.total, round.gather + round.judge + round.layout + round.write + round.sync + round.bookkeeping + round.wake)
+        }
+        try log.close()
+
+        let always = try FileLog(directory: try makeStoreDirectory(self), options: .init(durability: .always, timesRounds: true))
+        for i in 0..<5 { _ = try await always.append([draft(i, streams: 3)]) }
+        XCTAssertEqual(always.roundTimings.map(\.appends), [1, 1, 1, 1, 1])
+        try always.close()
+
+        let untimed = try FileLog(directory: try makeStoreDirectory(self), options: .init(durability: .batch))
+        for i in 0..<5 { _ = try await untimed.append([draft(i, streams: 3)]) }
+        XCTAssertTrue(untimed.roundTimings.isEmpty)
+        try untimed.close()
+    }
+
     /// Tasks (a server's request handlers) and threads appending at once share the same group commits: nothing
     /// lost or duplicated, positions gap-free, each stream's versions in order, and a refused append (a stale
     /// expected version) from a task is refused alone.

@@ -37,8 +37,11 @@ struct BenchAppendCommand: ParsableCommand {
     @Flag(help: "Print `acked N` on stdout for each acknowledged record number, as soon as it is acknowledged.")
     var printAcks = false
 
+    @Flag(help: "Time each synced round of appends step by step, and report the medians (where a round spends its time).")
+    var roundTimings = false
+
     func run() throws {
-        let log = try FileLog(directory: try storeOptions.directory(), options: .init(durability: durability))
+        let log = try FileLog(directory: try storeOptions.directory(), options: .init(durability: durability, timesRounds: roundTimings))
         // Every append is made before the clock starts (this measures the log, not the making of drafts), except
         // for crash tests (`--print-acks`), which need the first acknowledgements at once.
         let perAppender = records
@@ -96,6 +99,21 @@ struct BenchAppendCommand: ParsableCommand {
         Diagnostics.note(String(format: "appended %d records of %d bytes in %.3f s: %.0f records/s (%@, %d appender %@); close %.1f ms",
                                 total, size, seconds, Double(total) / seconds, durability.rawValue, appenders,
                                 tasks ? "task(s)" : "thread(s)", Double(closed - acknowledged) / 1e6))
+        if roundTimings { Diagnostics.note(Self.summary(of: log.roundTimings)) }
+    }
+
+    /// Where the timed rounds spent their time: the median of each step, and of the whole round, in µs.
+    static func summary(of rounds: [FileLog.RoundTiming]) -> String {
+        guard !rounds.isEmpty else { return "rounds: none synced, none timed" }
+        func median(_ step: KeyPath<FileLog.RoundTiming, Int64>) -> String {
+            let values = rounds.map { $0[keyPath: step] }.sorted()
+            return String(format: "%.0f", Double(values[values.count / 2]) / 1000)
+        }
+        let appends = Double(rounds.reduce(0) { $0 + $1.appends }) / Double(rounds.count)
+        return String(format: "rounds: %d, %.1f appends each; medians in µs: ", rounds.count, appends)
+            + "gather \(median(\.gather)) · judge \(median(\.judge)) · layout \(median(\.layout)) · "
+            + "write \(median(\.write)) · sync \(median(\.sync)) · bookkeeping \(median(\.bookkeeping)) · "
+            + "wake \(median(\.wake)); round \(median(\.total))"
     }
 
     /// The 16-byte id of record `n`.

@@ -46,12 +46,31 @@ struct BenchSyncCommand: ParsableCommand {
         }
         let single = try Self.singleAppends(fd, file, bytes: singleBytes, count: rounds)
         guard ftruncate(fd, 0) == 0 else { throw CommandFailure("\(file): cannot truncate: \(String(cString: strerror(errno)))") }
-        let group = threads
+        let (group, steps) = threads
             ? try Self.groupAppendsOfThreads(fd, file, bytes: groupBytes, appenders: appenders, rounds: rounds)
             : try Self.groupAppends(fd, file, bytes: groupBytes, appenders: appenders, rounds: rounds)
         print(String(format: "single: %.0f appends/s (%d B + fdatasync each)", single, singleBytes))
         print(String(format: "group: %.0f appends/s (%d %@, %d B + fdatasync per round) = %.1f× single",
                      group, appenders, threads ? "threads" : "tasks", groupBytes, group / single))
+        print(steps.summary)
+    }
+
+    /// How long the steps of each round took, in nanoseconds.
+    struct RoundSteps {
+        var gather: [UInt64] = []
+        var writeAndSync: [UInt64] = []
+        var wake: [UInt64] = []
+
+        /// The median of each step and of the whole round, in µs.
+        var summary: String {
+            func median(_ values: [UInt64]) -> String {
+                let sorted = values.sorted()
+                return sorted.isEmpty ? "-" : String(format: "%.0f", Double(sorted[sorted.count / 2]) / 1000)
+            }
+            let rounds = (0..<gather.count).map { gather[$0] + writeAndSync[$0] + wake[$0] }
+            return "rounds: \(gather.count); medians in µs: gather \(median(gather)) · write+fdatasync "
+                + "\(median(writeAndSync)) · wake \(median(wake)); round \(median(rounds))"
+        }
     }
 
     private static func appendAndSync(_ fd: Int32, _ bytes: [UInt8], at offset: Int, _ path: String) throws {
@@ -82,17 +101,28 @@ struct BenchSyncCommand: ParsableCommand {
         func add(_ waiter: Waiter) { lock.withLock { waiting.append(waiter) } }
 
         /// `rounds` rounds: waits until all `appenders` are queued (yielding the CPU meanwhile), writes `data` at
-        /// the end of the file and syncs once, then wakes each of them.
-        func commit(rounds: Int, appenders: Int, _ fd: Int32, _ data: [UInt8], _ path: String, wake: (Waiter) -> Void) {
+        /// the end of the file and syncs once, then wakes each of them. Returns how long each step took.
+        func commit(
+            rounds: Int, appenders: Int, _ fd: Int32, _ data: [UInt8], _ path: String, wake: (Waiter) -> Void
+        ) -> RoundSteps {
+            var steps = RoundSteps()
             for round in 0..<rounds {
+                let start = DispatchTime.now().uptimeNanoseconds
                 while lock.withLock({ waiting.count }) < appenders { sched_yield() }
                 let group = lock.withLock { () -> [Waiter] in
                     defer { waiting.removeAll(keepingCapacity: true) }
                     return waiting
                 }
+                let gathered = DispatchTime.now().uptimeNanoseconds
                 do { try appendAndSync(fd, data, at: round * data.count, path) } catch { lock.withLock { failure = error } }
+                let synced = DispatchTime.now().uptimeNanoseconds
                 for waiter in group { wake(waiter) }
+                let woken = DispatchTime.now().uptimeNanoseconds
+                steps.gather.append(gathered - start)
+                steps.writeAndSync.append(synced - gathered)
+                steps.wake.append(woken - synced)
             }
+            return steps
         }
 
         /// Throws the first failure of a round's write or sync, if any.
@@ -103,11 +133,16 @@ struct BenchSyncCommand: ParsableCommand {
 
     /// Tasks that suspend until a committer thread has written and synced for all of them: the committer waits
     /// for every task to be back (yielding the CPU meanwhile), writes `bytes` and syncs once, then resumes them.
-    static func groupAppends(_ fd: Int32, _ path: String, bytes: Int, appenders: Int, rounds: Int) throws -> Double {
+    static func groupAppends(
+        _ fd: Int32, _ path: String, bytes: Int, appenders: Int, rounds: Int
+    ) throws -> (Double, RoundSteps) {
         let waiters = Waiters<UnsafeContinuation<Void, Never>>()
         let data = [UInt8](repeating: 0x61, count: bytes)
+        nonisolated(unsafe) var steps = RoundSteps()
+        let finished = DispatchSemaphore(value: 0)
         let committer = Thread {
-            waiters.commit(rounds: rounds, appenders: appenders, fd, data, path) { $0.resume() }
+            steps = waiters.commit(rounds: rounds, appenders: appenders, fd, data, path) { $0.resume() }
+            finished.signal()
         }
         let start = DispatchTime.now().uptimeNanoseconds
         committer.start()
@@ -117,13 +152,16 @@ struct BenchSyncCommand: ParsableCommand {
             }
         }
         let elapsed = seconds(since: start)
+        finished.wait()  // the committer's last steps noted
         try waiters.check()
-        return Double(appenders * rounds) / elapsed
+        return (Double(appenders * rounds) / elapsed, steps)
     }
 
     /// As `groupAppends`, with threads for appenders: each queues its own semaphore and blocks on it until the
     /// committer (the calling thread) has written and synced for the whole group and signalled every one of them.
-    static func groupAppendsOfThreads(_ fd: Int32, _ path: String, bytes: Int, appenders: Int, rounds: Int) throws -> Double {
+    static func groupAppendsOfThreads(
+        _ fd: Int32, _ path: String, bytes: Int, appenders: Int, rounds: Int
+    ) throws -> (Double, RoundSteps) {
         let waiters = Waiters<DispatchSemaphore>()
         let data = [UInt8](repeating: 0x61, count: bytes)
         let done = DispatchGroup()
@@ -140,10 +178,10 @@ struct BenchSyncCommand: ParsableCommand {
             }
             appender.start()
         }
-        waiters.commit(rounds: rounds, appenders: appenders, fd, data, path) { $0.signal() }
+        let steps = waiters.commit(rounds: rounds, appenders: appenders, fd, data, path) { $0.signal() }
         done.wait()
         let elapsed = seconds(since: start)
         try waiters.check()
-        return Double(appenders * rounds) / elapsed
+        return (Double(appenders * rounds) / elapsed, steps)
     }
 }
