@@ -75,13 +75,15 @@ public final class FileLog: EventStore, @unchecked Sendable {
     /// How long each step of one round of appends took, in nanoseconds: a round is what one leader commits with
     /// one write and one sync. Recorded when the store is opened with `timesRounds`.
     public struct RoundTiming: Sendable, Equatable {
-        /// Appends the round served.
+        /// Append calls the round took from the queue, refused ones and repeats included.
         public var appends: Int
         /// Waiting for the appenders of the last round to queue again (the commit delay; none in mode `always`).
         public var gather: Int64
-        /// Taking the group and judging it: ids, streams, expected versions.
+        /// Taking the group, waiting for the writer's state (held by readers taking a snapshot, `close()` and
+        /// a bulk import too), and judging the group: ids, streams, expected versions.
         public var judge: Int64
-        /// Laying the records out and sealing the batch: LZ4, CRC-32C, SHA-256.
+        /// Laying the records out and sealing the batch (LZ4, CRC-32C, SHA-256); also settling the sealer's
+        /// work and, when the segment is full, rolling to a new one.
         public var layout: Int64
         /// The write.
         public var write: Int64
@@ -149,7 +151,8 @@ public final class FileLog: EventStore, @unchecked Sendable {
     /// The rounds timed so far (under queueLock).
     private var timedRounds: [RoundTiming] = []
 
-    /// Each synced round of appends so far, timed step by step, oldest first: empty unless the store was opened
+    /// Each synced round of appends so far, timed step by step, in the order their leaders finished them (a lone
+    /// thread may finish its round just after the next leader began one): empty unless the store was opened
     /// with `timesRounds`. What `orientir bench-append --round-timings` summarises.
     public var roundTimings: [RoundTiming] { queueLock.withLock { timedRounds } }
 
@@ -161,21 +164,27 @@ public final class FileLog: EventStore, @unchecked Sendable {
             case start, gathered, judged, laidOut, written, synced, settled, woken
         }
 
-        private var at: [UInt64]
+        private let timed: Bool
+        /// The steps' ends, in the order of `Step`: in place, so that a round allocates nothing for its marks.
+        private var at: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
 
-        init(timed: Bool) { at = timed ? [UInt64](repeating: 0, count: Step.allCases.count) : [] }
+        init(timed: Bool) { self.timed = timed }
 
         /// Notes that `step` has ended now.
         @inline(__always) mutating func mark(_ step: Step) {
-            if !at.isEmpty { at[step.rawValue] = DispatchTime.now().uptimeNanoseconds }
+            guard timed else { return }
+            let now = DispatchTime.now().uptimeNanoseconds
+            withUnsafeMutableBytes(of: &at) { $0.storeBytes(of: now, toByteOffset: step.rawValue * 8, as: UInt64.self) }
         }
 
         /// The round's timing, if every step was noted (a round without a synced write has none).
         func timing(appends: Int) -> RoundTiming? {
-            guard !at.isEmpty, at.allSatisfy({ $0 > 0 }), zip(at, at.dropFirst()).allSatisfy({ $0 <= $1 }) else {
-                return nil
-            }
-            func span(_ step: Step) -> Int64 { Int64(at[step.rawValue] - at[step.rawValue - 1]) }
+            guard timed else { return nil }
+            let ends = withUnsafeBytes(of: at) { Array($0.bindMemory(to: UInt64.self)) }
+            guard ends.count == Step.allCases.count, ends.allSatisfy({ $0 > 0 }),
+                  zip(ends, ends.dropFirst()).allSatisfy({ $0 <= $1 })
+            else { return nil }
+            func span(_ step: Step) -> Int64 { Int64(ends[step.rawValue] - ends[step.rawValue - 1]) }
             return RoundTiming(
                 appends: appends, gather: span(.gathered), judge: span(.judged), layout: span(.laidOut),
                 write: span(.written), sync: span(.synced), bookkeeping: span(.settled), wake: span(.woken))

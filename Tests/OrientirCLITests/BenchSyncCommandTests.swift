@@ -68,9 +68,9 @@ final class BenchSyncCommandTests: XCTestCase {
         for step in [" · judge ", " · layout ", " · write ", " · sync ", " · bookkeeping ", " · wake ", "; round "] {
             XCTAssertTrue(line.contains(step), "\(step) in \(line)")
         }
-        let bulk = try CLI.run(["--store", store, "bench-append", "--records", "100", "--batch", "50",
+        let unsynced = try CLI.run(["--store", store, "bench-append", "--records", "100", "--batch", "50",
                                 "--durability", "none", "--start", "100", "--round-timings"])
-        XCTAssertEqual(bulk.status, 0, bulk.stderr)
-        XCTAssertTrue(bulk.stderr.contains("rounds: none synced, none timed"), bulk.stderr)
+        XCTAssertEqual(unsynced.status, 0, unsynced.stderr)
+        XCTAssertTrue(unsynced.stderr.contains("rounds: none synced, none timed"), unsynced.stderr)
     }
 }

@@ -189,9 +189,9 @@ final class IdempotencyAndConcurrencyTests: XCTestCase {
         try always.close()
     }
 
-    /// With `timesRounds`, every synced round is timed: the rounds add up to every append written (a duplicate
-    /// or a refused append forms no round of its own), each step is measured, and the sync takes time. Without
-    /// it, nothing is timed.
+    /// With `timesRounds`, every synced round is timed, from task appenders and from thread appenders alike: the
+    /// rounds add up to the appends written, one round per batch; a round with nothing to write (a repeat, a
+    /// refused append) is not timed; each round's sync takes time. Without the option, nothing is timed.
     func testSyncedRoundsAreTimedStepByStepWhenAsked() async throws {
         let dir = try makeStoreDirectory(self)
         let log = try FileLog(directory: dir, options: .init(durability: .batch, timesRounds: true))
@@ -202,17 +202,39 @@ final class IdempotencyAndConcurrencyTests: XCTestCase {
             }
             try await group.waitForAll()
         }
-        let repeated = try await log.append([draft(0, streams: 3)])
-        XCTAssertEqual(repeated, [.duplicate(position: 0)])
-        let rounds = log.roundTimings
-        XCTAssertEqual(rounds.reduce(0) { $0 + $1.appends }, tasks * each)
+        let threads = 6
+        let done = DispatchGroup()
+        for t in 0..<threads {
+            done.enter()
+            Thread {
+                for i in 0..<each { _ = try? log.append([draft(10_000 + t * each + i, streams: 3)]) }
+                done.leave()
+            }.start()
+        }
+        await withCheckedContinuation { continuation in done.notify(queue: .global()) { continuation.resume() } }
+        let written = (tasks + threads) * each
+        XCTAssertEqual(try readAll(log).count, written)
+        var rounds = log.roundTimings
+        XCTAssertEqual(rounds.reduce(0) { $0 + $1.appends }, written)
         XCTAssertEqual(rounds.count, try log.verify().batches, "one round per batch written")
         XCTAssertTrue(rounds.contains { $0.appends > 1 }, "group commit shared some rounds")
-        for round in rounds {
-            XCTAssertTrue([round.gather, round.judge, round.layout, round.write, round.bookkeeping, round.wake].allSatisfy { $0 >= 0 })
-            XCTAssertGreaterThan(round.sync, 0)
-            XCTAssertEqual(round.total, round.gather + round.judge + round.layout + round.write + round.sync + round.bookkeeping + round.wake)
+        XCTAssertTrue(rounds.allSatisfy { $0.sync > 0 })
+
+        // Nothing to write: no round is timed.
+        let repeated = try await log.append([draft(0, streams: 3)])
+        XCTAssertEqual(repeated, [.duplicate(position: 0)])
+        do {
+            _ = try await log.append([draft(99_999, streams: 3, expected: .exactly(0))])
+            XCTFail("a stale expected version was accepted")
+        } catch {
+            XCTAssertEqual(error.code, .versionConflict)
         }
+        XCTAssertEqual(log.roundTimings.count, rounds.count)
+        // Something to write again: one more round, of one append.
+        _ = try await log.append([draft(99_999, streams: 3)])
+        rounds = log.roundTimings
+        XCTAssertEqual(rounds.count, try log.verify().batches)
+        XCTAssertEqual(rounds.last?.appends, 1)
         try log.close()
 
         let always = try FileLog(directory: try makeStoreDirectory(self), options: .init(durability: .always, timesRounds: true))
