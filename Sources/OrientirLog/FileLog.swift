@@ -152,7 +152,8 @@ public final class FileLog: EventStore, @unchecked Sendable {
     private var timedRounds: [RoundTiming] = []
 
     /// Each synced round of appends so far, timed step by step, in the order their leaders finished them (a lone
-    /// thread may finish its round just after the next leader began one): empty unless the store was opened
+    /// thread may finish its round just after the next leader began one). A round shows here once its leader has
+    /// woken every appender it served, which may be just after they return. Empty unless the store was opened
     /// with `timesRounds`. What `orientir bench-append --round-timings` summarises.
     public var roundTimings: [RoundTiming] { queueLock.withLock { timedRounds } }
 
