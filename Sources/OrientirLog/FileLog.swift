@@ -157,38 +157,36 @@ public final class FileLog: EventStore, @unchecked Sendable {
     /// with `timesRounds`. What `orientir bench-append --round-timings` summarises.
     public var roundTimings: [RoundTiming] { queueLock.withLock { timedRounds } }
 
-    /// When the steps of one round ended (with `timesRounds` only; otherwise it notes nothing). Each round has
-    /// its own, held by its leader.
+    /// A round's timing as it is taken (with `timesRounds` only; otherwise it notes nothing): each step's end
+    /// sets that step to the time since the one before. Each round has its own, held by its leader.
     private struct RoundMarks {
-        /// The ends of a round's steps, in order (`start` is when the round began).
-        enum Step: Int, CaseIterable {
-            case start, gathered, judged, laidOut, written, synced, settled, woken
+        private let timed: Bool
+        private var last: UInt64 = 0
+        private var noted = 0
+        private var steps = RoundTiming(appends: 0, gather: 0, judge: 0, layout: 0, write: 0, sync: 0, bookkeeping: 0, wake: 0)
+        private static let stepCount = 7
+
+        /// A round begins now.
+        init(timed: Bool) {
+            self.timed = timed
+            if timed { last = DispatchTime.now().uptimeNanoseconds }
         }
 
-        private let timed: Bool
-        /// The steps' ends, in the order of `Step`: in place, so that a round allocates nothing for its marks.
-        private var at: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-
-        init(timed: Bool) { self.timed = timed }
-
         /// Notes that `step` has ended now.
-        @inline(__always) mutating func mark(_ step: Step) {
+        @inline(__always) mutating func end(_ step: WritableKeyPath<RoundTiming, Int64>) {
             guard timed else { return }
             let now = DispatchTime.now().uptimeNanoseconds
-            withUnsafeMutableBytes(of: &at) { $0.storeBytes(of: now, toByteOffset: step.rawValue * 8, as: UInt64.self) }
+            steps[keyPath: step] = Int64(now - last)
+            last = now
+            noted += 1
         }
 
         /// The round's timing, if every step was noted (a round without a synced write has none).
         func timing(appends: Int) -> RoundTiming? {
-            guard timed else { return nil }
-            let ends = withUnsafeBytes(of: at) { Array($0.bindMemory(to: UInt64.self)) }
-            guard ends.count == Step.allCases.count, ends.allSatisfy({ $0 > 0 }),
-                  zip(ends, ends.dropFirst()).allSatisfy({ $0 <= $1 })
-            else { return nil }
-            func span(_ step: Step) -> Int64 { Int64(ends[step.rawValue] - ends[step.rawValue - 1]) }
-            return RoundTiming(
-                appends: appends, gather: span(.gathered), judge: span(.judged), layout: span(.laidOut),
-                write: span(.written), sync: span(.synced), bookkeeping: span(.settled), wake: span(.woken))
+            guard timed, noted == Self.stepCount else { return nil }
+            var timing = steps
+            timing.appends = appends
+            return timing
         }
     }
 
@@ -602,9 +600,8 @@ public final class FileLog: EventStore, @unchecked Sendable {
         var active = seen
         while true {
             var marks = RoundMarks(timed: options.timesRounds)
-            marks.mark(.start)
             if options.durability == .batch { gatherArrivals(expecting: active) }
-            marks.mark(.gathered)
+            marks.end(\.gather)
             queueLock.lock()
             if queue.isEmpty {
                 leaderActive = false
@@ -628,9 +625,9 @@ public final class FileLog: EventStore, @unchecked Sendable {
             successor?.active = active
             if mineDone && successor == nil { leaderActive = false }
             queueLock.unlock()
-            marks.mark(.settled)
+            marks.end(\.bookkeeping)
             for pending in group where pending !== me { pending.wake() }
-            marks.mark(.woken)
+            marks.end(\.wake)
             if let timing = marks.timing(appends: group.count) { queueLock.withLock { timedRounds.append(timing) } }
             if let successor { successor.wakeUp.signal() }
             if mineDone { return }
@@ -647,7 +644,7 @@ public final class FileLog: EventStore, @unchecked Sendable {
             try lookupCache.withRecord(at: position, in: segments, body)
         }
         if tables.accepted.isEmpty { return results }
-        marks.mark(.judged)
+        marks.end(\.judge)
         do {
             try write(requests, accepted: tables.accepted, versions: tables.acceptedVersions, sync: sync, marks: &marks)
         } catch {
@@ -719,11 +716,11 @@ public final class FileLog: EventStore, @unchecked Sendable {
             start = stop
         }
         do throws(LogError) {
-            marks.mark(.laidOut)
+            marks.end(\.layout)
             try FileIO.writeAll(active.fd, output, at: active.size, active.path)
-            marks.mark(.written)
+            marks.end(\.write)
             try FileIO.sync(active.fd, active.path)
-            marks.mark(.synced)
+            marks.end(\.sync)
         } catch {
             try? FileIO.truncate(active.fd, to: active.size, active.path)
             throw error

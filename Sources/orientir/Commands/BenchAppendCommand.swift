@@ -106,8 +106,7 @@ struct BenchAppendCommand: ParsableCommand {
     static func summary(of rounds: [FileLog.RoundTiming]) -> String {
         guard !rounds.isEmpty else { return "rounds: none synced, none timed" }
         func median(_ step: KeyPath<FileLog.RoundTiming, Int64>) -> String {
-            let values = rounds.map { $0[keyPath: step] }.sorted()
-            return String(format: "%.0f", Double(values[values.count / 2]) / 1000)
+            medianMicroseconds(rounds.map { $0[keyPath: step] })
         }
         let appends = Double(rounds.reduce(0) { $0 + $1.appends }) / Double(rounds.count)
         return String(format: "rounds: %d, %.1f appends each; medians in µs: ", rounds.count, appends)

@@ -63,13 +63,9 @@ struct BenchSyncCommand: ParsableCommand {
 
         /// The median of each step and of the whole round, in µs.
         var summary: String {
-            func median(_ values: [UInt64]) -> String {
-                let sorted = values.sorted()
-                return sorted.isEmpty ? "-" : String(format: "%.0f", Double(sorted[sorted.count / 2]) / 1000)
-            }
             let rounds = (0..<gather.count).map { gather[$0] + writeAndSync[$0] + wake[$0] }
-            return "rounds: \(gather.count); medians in µs: gather \(median(gather)) · write+fdatasync "
-                + "\(median(writeAndSync)) · wake \(median(wake)); round \(median(rounds))"
+            return "rounds: \(gather.count); medians in µs: gather \(medianMicroseconds(gather)) · write+fdatasync "
+                + "\(medianMicroseconds(writeAndSync)) · wake \(medianMicroseconds(wake)); round \(medianMicroseconds(rounds))"
         }
     }
 
